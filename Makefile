@@ -32,7 +32,7 @@ KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-strict-aliasing -fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(NEWLIB)/include -isystem $(GCCINC) \
-	-I$(EFIINC) -I$(EFIINC)/x86_64 -I. -DKEEL_KERNEL=1
+	-isystem $(EFIINC) -isystem $(EFIINC)/x86_64 -I. -DKEEL_KERNEL=1
 HCFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -DKEEL_HOST=1
 HLDFLAGS := -fsanitize=address,undefined
@@ -68,7 +68,7 @@ newlib: $(NEWLIB)/lib/libc.a
 $(NEWLIB)/lib/libc.a: tools/build-newlib.sh
 	bash tools/build-newlib.sh $(B)/newlib
 
-$(B)/k/%.o: %.c $(NEWLIB)/lib/libc.a
+$(B)/k/%.o: %.c | $(NEWLIB)/lib/libc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 

@@ -1,0 +1,105 @@
+/* Console loop: bytes from the UART through the line editor into the
+ * command table. The BSP sleeps in HLT between keystrokes. */
+#include <stdio.h>
+#include <string.h>
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
+#include "boot/bootinfo.h"
+#include "console/console.h"
+#include "console/klog.h"
+#include "console/lineedit.h"
+#include "drivers/uart.h"
+
+#define MAX_CMDS 64
+#define MAX_ARGS 32
+
+static const struct console_cmd *table[MAX_CMDS];
+static int ncmds;
+struct boot_info *console_bootinfo;
+
+void console_register(const struct console_cmd *cmds, int n)
+{
+	for (int i = 0; i < n && ncmds < MAX_CMDS; i++)
+		table[ncmds++] = &cmds[i];
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("Commands:\n");
+	for (int i = 0; i < ncmds; i++) {
+		char head[48];
+		snprintf(head, sizeof(head), "%s %s", table[i]->name, table[i]->usage);
+		kprintf("  %-26s %s\n", head, table[i]->help);
+	}
+	kprintf("Keys: Backspace, Ctrl-U (clear), Ctrl-C (cancel), Up/Down (history), Left/Right.\n");
+	return 0;
+}
+
+static const struct console_cmd help_cmd[] = {
+	{"help", "", "list the commands", cmd_help},
+};
+
+static void run_line(char *line)
+{
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	for (char *p = strtok(line, " \t"); p && argc < MAX_ARGS; p = strtok(NULL, " \t"))
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	if (!argc)
+		return;
+	for (int i = 0; i < ncmds; i++)
+		if (!strcmp(argv[0], table[i]->name)) {
+			table[i]->fn(argc, argv);
+			return;
+		}
+	kprintf("unknown command '%s'; type 'help' for the list\n", argv[0]);
+}
+
+static void out(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	kwrite(s, n);
+}
+
+static int getc_wait(void)
+{
+	for (;;) {
+		cli();
+		int c = uart_getc();
+		if (c >= 0) {
+			sti();
+			return c;
+		}
+		sti_hlt(); /* the UART IRQ or the timer tick wakes us */
+	}
+}
+
+void console_main(struct boot_info *bi)
+{
+	static struct ledit ed;
+
+	console_bootinfo = bi;
+	console_register(help_cmd, 1);
+	console_cmds_core_register();
+	console_cmds_info_register();
+
+	uint64_t us = tsc_to_us(rdtsc() - bi->tsc_entry);
+	klog(LOG_INFO, "boot: efi_main to prompt %llu.%03llu ms", (unsigned long long)(us / 1000),
+	     (unsigned long long)(us % 1000));
+	kprintf("Type 'help' for commands.\n");
+	ledit_init(&ed, "keel> ", out, NULL);
+	ledit_prompt(&ed);
+	for (;;) {
+		enum ledit_result r = ledit_feed(&ed, (uint8_t)getc_wait());
+		if (r == LEDIT_LINE) {
+			char line[sizeof(ed.line)];
+			memcpy(line, ed.line, sizeof(line));
+			run_line(line);
+		}
+		if (r != LEDIT_NONE)
+			ledit_prompt(&ed);
+	}
+}

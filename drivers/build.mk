@@ -1,0 +1,2 @@
+# drivers/: host hardware.
+KERNEL_SRCS += drivers/uart.c

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Whole-image tests: boots keel in QEMU (TCG), over PXE and in Bochs (VT-x)
+and checks its serial console like an operator would. One PASS/FAIL line per
+check, then a summary; exit status 1 if anything failed.
+
+usage: tests/integration/run.py [--efi PATH] [--list] [TEST ...]
+  TEST        run only these tests (default: all, in the order of --list)
+  --efi PATH  the keel.efi to test (default: build/keel.efi)
+  --list      print the test names and exit
+
+Images and logs go to build/itest/: <test>.log is each run's serial transcript.
+Emulators run one at a time (the machines have 2 cores).
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keel import Failure, Keel, LOGDIR, PROMPT, ROOT  # noqa: E402
+
+CFG = os.path.join(ROOT, 'tests', 'integration', 'cfg')
+QEMU_PROMPT_S = 90
+BOCHS_PROMPT_S = 400
+BIG = 'guests/big.bin'          # named by cfg/files.cfg
+BIG_SIZE = 4 << 20
+EFI = os.path.join(ROOT, 'build', 'keel.efi')
+
+CPU_LINE = re.compile(r'^\s*cpu(\d+)\s+apic=(\d+)\s+(online|offline)\s+vt-x=(yes|no)\s*(?:\((.*)\))?',
+                      re.M)
+FUNC = r'<?[A-Za-z_][\w.]*\+0x[0-9a-fA-F]+>?'
+
+
+class Test:
+    """One test's checks. check() prints PASS/FAIL; the first failure ends
+    the test (later checks depend on the console still working)."""
+    failed_checks = 0
+    passed_checks = 0
+
+    def __init__(self, name):
+        self.name = name
+        self.t0 = time.monotonic()
+
+    def check(self, what, fn):
+        try:
+            detail = fn()
+        except (Failure, AssertionError) as e:
+            Test.failed_checks += 1
+            print('FAIL %s: %s\n  %s' % (self.name, what, str(e).replace('\n', '\n  ')), flush=True)
+            raise Stop()
+        Test.passed_checks += 1
+        print('PASS %s: %s%s' % (self.name, what, ' (%s)' % detail if detail else ''), flush=True)
+        return detail
+
+
+class Stop(Exception):
+    pass
+
+
+def sh(*argv):
+    r = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        raise Failure('%s failed:\n%s' % (' '.join(argv), r.stdout))
+
+
+_images = {}
+
+
+def image(cfg, *files):
+    """build/itest/<cfg>.img from the cfg in tests/integration/cfg, built once per run."""
+    name = os.path.splitext(cfg)[0]
+    if name not in _images:
+        out = os.path.join(LOGDIR, name + '.img')
+        sh('bash', 'image/mkimg.sh', out, EFI, os.path.join(CFG, cfg), *files)
+        _images[name] = out
+    return _images[name]
+
+
+def since(t0):
+    return '%.1f s' % (time.monotonic() - t0)
+
+
+def prompt(t, k, limit):
+    t.check('prompt', lambda: k.expect(PROMPT, limit) and since(k.started))
+
+
+def cfg_size(cfg):
+    return os.path.getsize(os.path.join(CFG, cfg))
+
+
+def check_cpus(t, k, n, vtx):
+    out = k.cmd('info cpus')
+    cpus = CPU_LINE.findall(out)
+
+    def online():
+        assert len(cpus) == n, 'expected %d cpu lines, got:\n%s' % (n, out)
+        assert sorted(int(c[0]) for c in cpus) == list(range(n)), out
+        assert all(c[2] == 'online' for c in cpus), 'not all online:\n' + out
+        return '%d online' % n
+    t.check('info cpus: every cpu online', online)
+
+    def accel():
+        if vtx:
+            assert all(c[3] == 'yes' for c in cpus), 'expected vt-x=yes:\n' + out
+            return None
+        assert all(c[3] == 'no' and c[4].strip() for c in cpus), \
+            'expected vt-x=no (<reason>):\n' + out
+        return cpus[0][4]
+    t.check('info cpus: vt-x=%s' % ('yes' if vtx else 'no with a reason'), accel)
+
+
+def qemu_smp(t, n):
+    img = image('smp.cfg')
+    k = Keel.qemu(t.name, image=img, smp=n)
+    try:
+        t.check('banner', lambda: k.line(r'keel \d+\.\d+\.\d+\s+\(git \S+,\s*built [^)]+\)',
+                                         QEMU_PROMPT_S))
+
+        def esp():
+            m = k.expect(r'config: read keel\.cfg from esp\s+\((\d+) bytes\)', QEMU_PROMPT_S)
+            assert int(m.group(1)) == cfg_size('smp.cfg'), m.group(0)
+        t.check('keel.cfg read from the esp', esp)
+        prompt(t, k, QEMU_PROMPT_S)
+        check_cpus(t, k, n, vtx=False)
+
+        def mem():
+            out = k.cmd('info mem')
+            m = re.search(r'frames:\s+total\s+(\d+)\s+used\s+(\d+)\s+free\s+(\d+)\s+\(4 KiB\)', out)
+            assert m, 'no frames line:\n' + out
+            total, used, free = map(int, m.groups())
+            assert total > 0 and free > 0 and used + free <= total, m.group(0)
+            assert re.search(r'^\s*heap:', out, re.M), 'no heap line:\n' + out
+            return '%d MiB free' % (free // 256)
+        t.check('info mem', mem)
+
+        def dmesg():
+            out = k.cmd('dmesg')
+            stamps = re.findall(r'^\[\s*(\d+\.\d{6})\] \S', out, re.M)
+            assert len(stamps) >= 3, 'expected timestamped lines:\n' + out
+            assert [float(s) for s in stamps] == sorted(float(s) for s in stamps), 'time goes back'
+            assert re.search(r'\] keel \d', out), 'banner not in dmesg'
+            assert re.search(r'boot: efi_main to prompt\s+\d+(\.\d+)?\s*ms', out), \
+                'no efi_main to prompt line'
+            return '%d lines' % len(stamps)
+        t.check('dmesg', dmesg)
+
+        k.send('debug fault\r')
+        t.check('debug fault: PANIC', lambda: k.line(r'PANIC on cpu\d+:', 30))
+        t.check('debug fault: RIP in cmd_debug_fault',
+                lambda: k.expect(r'RIP:\s*0x[0-9a-fA-F]+\s+<?cmd_debug_fault\+0x[0-9a-fA-F]+', 10)
+                and None)
+
+        def backtrace():
+            k.expect(r'Backtrace:', 10)
+            start = k.pos
+            k.expect(r'System halted\.', 10)
+            frames = re.findall(r'^\s*0x[0-9a-fA-F]+\s+' + FUNC, k.text[start:k.pos], re.M)
+            assert frames, 'no frames between Backtrace: and System halted.'
+            return '%d frames' % len(frames)
+        t.check('debug fault: backtrace', backtrace)
+
+        def status():
+            st = k.wait(30)
+            assert st == 3, 'QEMU exit status %s, expected 3 (debug-exit 1)' % st
+        t.check('debug fault: QEMU exit status 3', status)
+    finally:
+        k.close()
+
+
+def qemu_smp1(t):
+    qemu_smp(t, 1)
+
+
+def qemu_smp4(t):
+    qemu_smp(t, 4)
+
+
+def qemu_poweroff(t):
+    k = Keel.qemu(t.name, image=image('smp.cfg'), smp=1)
+    try:
+        prompt(t, k, QEMU_PROMPT_S)
+        k.send('poweroff\r')
+        t.check('Powering off.', lambda: k.expect(r'Powering off\.', 30) and None)
+
+        def status():
+            st = k.wait(30)
+            assert st == 1, 'QEMU exit status %s, expected 1 (debug-exit 0)' % st
+        t.check('QEMU exit status 1', status)
+    finally:
+        k.close()
+
+
+def pxe(t):
+    root = os.path.join(LOGDIR, 'pxe')
+    sh('bash', 'image/mkpxe.sh', root, EFI, os.path.join(CFG, 'smp.cfg'))
+    k = Keel.qemu(t.name, pxe=root, smp=1)
+    try:
+        def tftp():
+            m = k.expect(r'config: read keel\.cfg from tftp://(\d+\.\d+\.\d+\.\d+)/\S*\s+\((\d+) bytes\)',
+                         QEMU_PROMPT_S)
+            assert m.group(1) == '10.0.2.2', 'server %s, expected 10.0.2.2' % m.group(1)
+            assert int(m.group(2)) == cfg_size('smp.cfg'), m.group(0)
+            return m.group(0).split('from ')[1]
+        t.check('keel.cfg read over TFTP', tftp)
+        prompt(t, k, QEMU_PROMPT_S)
+    finally:
+        k.close()
+
+
+def badcfg(t):
+    k = Keel.qemu(t.name, image=image('badcfg.cfg'), smp=1)
+    try:
+        prompt(t, k, QEMU_PROMPT_S)
+        boot = k.text
+        # Line numbers come from the cfg itself, so editing it keeps this right.
+        lines = open(os.path.join(CFG, 'badcfg.cfg')).read().splitlines()
+        for what, marker in [('unknown directive', 'frobnicate'), ('bad baud', '12345'),
+                             ('bad port', 'com9'), ('unterminated quote', '"115200')]:
+            n = next(i + 1 for i, l in enumerate(lines) if marker in l)
+
+            def err(n=n):
+                m = re.search(r'keel\.cfg:\s*%d:\s*\S.*' % n, boot)
+                assert m, 'no keel.cfg:%d: error' % n
+                return m.group(0)
+            t.check('error reported: %s' % what, err)
+
+        def missing():
+            m = re.search(r"cannot read\s+'?guests/no-such-kernel'?.*", boot)
+            assert m, "no \"boot: cannot read 'guests/no-such-kernel'\""
+            return m.group(0)
+        t.check('missing file named', missing)
+    finally:
+        k.close()
+
+
+def files(t):
+    big = os.path.join(LOGDIR, 'big.bin')
+    os.makedirs(LOGDIR, exist_ok=True)
+    with open(big, 'wb') as f:          # deterministic, not all zeros
+        f.write(bytes(range(256)) * (BIG_SIZE // 256))
+    k = Keel.qemu(t.name, image=image('files.cfg', '%s=%s' % (big, BIG)), smp=1)
+    try:
+        esc = re.escape(BIG)
+        t.check('loading with size',
+                lambda: k.expect(r'boot: loading %s\s+\(%d bytes\)' % (esc, BIG_SIZE), QEMU_PROMPT_S)
+                and None)
+
+        def progress():
+            start = k.pos
+            k.expect(r'boot: loaded %s\s+\(%d bytes\)' % (esc, BIG_SIZE), 60)
+            pcts = re.findall(r'boot: %s\s+(\d+)%%' % esc, k.text[start:k.pos])
+            assert pcts, 'no progress lines'
+            return ' '.join(p + '%' for p in pcts)
+        t.check('progress and loaded', progress)
+        prompt(t, k, QEMU_PROMPT_S)
+    finally:
+        k.close()
+
+
+def bochs_smp2(t):
+    k = Keel.bochs(t.name, image('bochs.cfg'), cpus=2)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        check_cpus(t, k, 2, vtx=True)
+    finally:
+        k.close()
+
+
+TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, badcfg, files, bochs_smp2]
+
+
+def main(argv):
+    global EFI
+    names = []
+    args = iter(argv)
+    for a in args:
+        if a in ('-h', '--help'):
+            print(__doc__.strip())
+            return 0
+        elif a == '--list':
+            print('\n'.join(f.__name__ for f in TESTS))
+            return 0
+        elif a == '--efi':
+            EFI = os.path.abspath(next(args, ''))
+        elif a.startswith('-'):
+            print('run.py: unknown option %s (try --help)' % a, file=sys.stderr)
+            return 2
+        else:
+            names.append(a)
+    byname = {f.__name__: f for f in TESTS}
+    bad = [n for n in names if n not in byname]
+    if bad:
+        print('run.py: no test named %s (see --list)' % ', '.join(bad), file=sys.stderr)
+        return 2
+    if not os.path.isfile(EFI):
+        print('run.py: %s missing (make efi)' % EFI, file=sys.stderr)
+        return 2
+    os.makedirs(LOGDIR, exist_ok=True)
+    todo = [byname[n] for n in names] if names else TESTS
+    failed, t0 = [], time.monotonic()
+    for fn in todo:
+        t = Test(fn.__name__)
+        try:
+            fn(t)
+        except Stop:
+            failed.append(t.name)
+        except Failure as e:                 # building an image failed
+            print('FAIL %s: setup\n  %s' % (t.name, str(e).replace('\n', '\n  ')))
+            Test.failed_checks += 1
+            failed.append(t.name)
+        if t.name in failed:
+            print('  log: %s' % os.path.relpath(os.path.join(LOGDIR, t.name + '.log')))
+        print('---- %s: %s in %s' % (t.name, 'FAILED' if t.name in failed else 'ok', since(t.t0)),
+              flush=True)
+    print('\n%d checks passed, %d failed; %d/%d tests passed in %s%s' % (
+        Test.passed_checks, Test.failed_checks, len(todo) - len(failed), len(todo), since(t0),
+        ('; failed: ' + ' '.join(failed)) if failed else ''))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
