@@ -68,6 +68,8 @@ static uint64_t find_rsdp(void)
 
 	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &efi_st->ConfigurationTable[i];
+		klog(LOG_DEBUG, "boot: config table %08x-%04x at %p", t->VendorGuid.Data1,
+		     t->VendorGuid.Data2, t->VendorTable);
 		if (!memcmp(&t->VendorGuid, &acpi20, sizeof(acpi20)))
 			return (uint64_t)(uintptr_t)t->VendorTable;
 		if (!memcmp(&t->VendorGuid, &AcpiTableGuid, sizeof(EFI_GUID)))

@@ -112,10 +112,10 @@ static void i8259_chip_reset(struct i8259_chip *c)
 {
 	uint8_t elcr = c->elcr;
 
-	/* ICW1 resets the edge detector, so a line that is already high must
-	 * go low and high again; level-triggered requests stay in IRR. */
+	/* ICW1 resets the edge sense circuit: pending edges are forgotten and
+	 * a line that is already high must go low and high again (last_irr,
+	 * the line levels, is kept for that). Level requests stay in IRR. */
 	c->irr &= elcr;
-	c->last_irr = 0;
 	c->isr = 0;
 	c->imr = 0;
 	c->priority_add = 0;

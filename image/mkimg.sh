@@ -26,7 +26,7 @@ die() { echo "mkimg: $*" >&2; exit 1; }
 
 [[ ${1:-} == -h || ${1:-} == --help ]] && { usage; exit 0; }
 (($# >= 3)) || { usage >&2; exit 2; }
-out=$1 efi=$2 cfg=$3; shift 3
+out=$(realpath -m "$1") efi=$2 cfg=$3; shift 3
 for t in sgdisk mkfs.fat mcopy; do
   command -v "$t" >/dev/null || die "$t not found (run: make setup)"
 done

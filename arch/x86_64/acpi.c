@@ -163,7 +163,7 @@ int acpi_init(uint64_t rsdp)
 	const uint8_t *r = (const void *)(uintptr_t)rsdp;
 
 	if (!rsdp || memcmp(r, "RSD PTR ", 8) || !csum_ok(r, 20)) {
-		klog(LOG_ERR, "acpi: no valid RSDP; running on one CPU without ACPI power control");
+		klog(LOG_WARN, "acpi: no ACPI tables from the firmware; CPUs will be found by broadcast, and poweroff cannot use S5");
 		return -1;
 	}
 	acpi.rsdp = rsdp;

@@ -22,10 +22,21 @@ static void wr(uint32_t base, uint32_t reg, uint32_t v)
 
 static int pins(uint32_t base) { return (int)((rd(base, 1) >> 16) & 0xff) + 1; }
 
+#define IOAPIC_DEFAULT_BASE 0xfec00000u
+
 void ioapic_init(void)
 {
 	outb(0x21, 0xff); /* mask both 8259s */
 	outb(0xa1, 0xff);
+	/* Without a MADT, try the address every PC chipset decodes by default. */
+	if (!acpi.nioapics && (rd(IOAPIC_DEFAULT_BASE, 1) & 0xff) != 0xff &&
+	    rd(IOAPIC_DEFAULT_BASE, 1) != 0) {
+		acpi.ioapics[0].addr = IOAPIC_DEFAULT_BASE;
+		acpi.ioapics[0].gsi_base = 0;
+		acpi.nioapics = 1;
+		klog(LOG_WARN, "ioapic: no MADT; using the IOAPIC at 0x%x (version 0x%x)",
+		     IOAPIC_DEFAULT_BASE, rd(IOAPIC_DEFAULT_BASE, 1) & 0xff);
+	}
 	for (int i = 0; i < acpi.nioapics; i++) {
 		uint32_t base = acpi.ioapics[i].addr;
 		int n = pins(base);

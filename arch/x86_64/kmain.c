@@ -46,13 +46,8 @@ static void kmain_on_stack(void *arg)
 	/* ACPI tells how many CPUs exist; the BSP's per-CPU slot must exist
 	 * before the first interrupt or malloc lock. */
 	acpi_init(bi->rsdp);
-	ncpus = acpi.ncpus ? (uint32_t)acpi.ncpus : 1;
-	cpus = calloc(ncpus, sizeof(*cpus));
+	smp_alloc_cpus();
 	lapic_init_bsp(acpi.lapic_addr);
-	for (uint32_t i = 0; i < ncpus; i++) {
-		cpus[i].idx = i;
-		cpus[i].apic_id = acpi.ncpus ? acpi.cpu_apic_id[i] : 0;
-	}
 
 	/* Tables first, then page tables: frames for them come from
 	 * conventional memory only, as UEFI's own still hold boot-services RAM. */
@@ -64,14 +59,7 @@ static void kmain_on_stack(void *arg)
 	if (cpu_prepare(&cpus[0]))
 		panic("out of memory for the BSP's interrupt stacks");
 	cpu_setup(&cpus[0]);
-	/* Put the BSP in slot 0 whatever order the MADT lists CPUs in. */
-	uint32_t bsp_id = lapic_id();
-	for (uint32_t i = 1; i < ncpus; i++)
-		if (cpus[i].apic_id == bsp_id) {
-			cpus[i].apic_id = cpus[0].apic_id;
-			cpus[0].apic_id = bsp_id;
-		}
-	cpus[0].apic_id = bsp_id;
+	cpus[0].apic_id = lapic_id();
 	cpus[0].state = CPU_ONLINE;
 	cpus[0].stack_hi = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 

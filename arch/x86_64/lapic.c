@@ -100,6 +100,10 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { icr(apic_id, vector); }
 void lapic_send_init(uint32_t apic_id) { icr(apic_id, 0x4500); }
 void lapic_send_sipi(uint32_t apic_id, uint8_t page) { icr(apic_id, 0x4600 | page); }
 
+/* The same with the all-excluding-self shorthand, when no MADT lists the CPUs. */
+void lapic_send_init_all(void) { icr(0, (3u << 18) | 0x4500); }
+void lapic_send_sipi_all(uint8_t page) { icr(0, (3u << 18) | 0x4600 | page); }
+
 void lapic_nmi_others(void)
 {
 	if (!mmio && !x2)

@@ -18,6 +18,8 @@ void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t page);
+void lapic_send_init_all(void);
+void lapic_send_sipi_all(uint8_t page);
 void lapic_nmi_others(void);
 /* Calibrates against the TSC (BSP) and starts the periodic tick (each CPU). */
 void lapic_timer_calibrate(void);

@@ -2,7 +2,6 @@
  * _sbrk over the boot-time heap arena, console-backed _write, and a recursive
  * lock around malloc so every CPU can allocate. */
 #include <errno.h>
-#include <malloc.h>
 #include <reent.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,13 +19,21 @@ void heap_init(void *base, size_t size)
 	heap_end = heap_base + size;
 }
 
+/* newlib 3.3's malloc.h declares struct mallinfo with size_t fields, but
+ * mallocr.c builds the SVID layout with int fields (40 bytes); use the
+ * layout the library really returns. */
+struct newlib_mallinfo {
+	int arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+};
+struct newlib_mallinfo _mallinfo_r(struct _reent *r);
+
 void heap_stats(struct heap_stats *s)
 {
-	struct mallinfo mi = mallinfo();
+	struct newlib_mallinfo mi = _mallinfo_r(_REENT);
 	s->arena = (size_t)(heap_brk - heap_base);
 	s->size = (size_t)(heap_end - heap_base);
-	s->in_use = mi.uordblks;
-	s->free = mi.fordblks;
+	s->in_use = (size_t)mi.uordblks;
+	s->free = (size_t)mi.fordblks;
 }
 
 void *_sbrk(ptrdiff_t incr)

@@ -7,6 +7,7 @@ struct cpu;
 
 struct boot_info;
 /* Starts every CPU of the MADT; returns the number online (BSP included). */
+void smp_alloc_cpus(void);
 int smp_init(struct boot_info *bi);
 /* Sends a ping IPI to cpu idx and waits up to `us` for the answer. */
 int smp_ping(uint32_t idx, uint64_t us);

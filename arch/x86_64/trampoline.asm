@@ -1,8 +1,8 @@
 ; AP start-up code, copied to a page P below 1 MiB. A Start-up IPI with
 ; vector P>>12 starts the AP in real mode at P:0 (SDM Vol. 3A §8.4.4.1).
 ; It goes to protected mode, enables PAE + long mode with keel's page tables
-; (SDM Vol. 3A §9.8.5), and calls the 64-bit entry with its stack and
-; argument. The BSP relocates the three pointers and fills the rest before
+; (SDM Vol. 3A §9.8.5), takes a number with LOCK XADD, so that several APs
+; woken by one broadcast SIPI get distinct stacks, and calls the 64-bit entry. The BSP relocates the three pointers and fills the rest before
 ; each SIPI. Assembled flat.
 BITS 16
 ORG 0
@@ -20,9 +20,10 @@ lm_ptr:	dd lm64                     ; +24: offset, BSP adds P
 	dw 0
 cr3_val: dd 0                       ; +32
 	dd 0
-stack:	dq 0                        ; +40
-entry:	dq 0                        ; +48
-arg:	dq 0                        ; +56
+stacks:	dq 0                        ; +40: AP n gets the stack ending at stacks + n*64 KiB
+entry:	dq 0                        ; +48: void ap_main(uint32_t n)
+counter: dd 0                       ; +56: next AP number (starts at 1)
+max:	dd 0                        ; +60: APs numbered max and up park
 
 	align 8
 gdt:	dq 0
@@ -68,9 +69,18 @@ pm32:
 BITS 64
 lm64:
 	mov ebx, ebx
-	mov rsp, [rbx + stack]
-	mov rdi, [rbx + arg]
-	mov rax, [rbx + entry]
+	mov eax, 1
+	lock xadd [rbx + counter], eax
+	cmp eax, [rbx + max]
+	jae park
+	mov edi, eax
+	shl rax, 16                               ; 64 KiB stacks (KSTACK_SIZE)
+	add rax, [rbx + stacks]
+	mov rsp, rax
 	xor ebp, ebp
 	push 0
-	jmp rax
+	jmp [rbx + entry]
+park:
+	cli
+	hlt
+	jmp park

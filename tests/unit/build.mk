@@ -7,3 +7,15 @@ UNIT_DEPS_test_log := console/log.c
 UNIT_DEPS_test_lineedit := console/lineedit.c
 UNIT_DEPS_test_config := boot/config.c console/log.c
 UNIT_DEPS_test_frames := arch/x86_64/frames.c
+
+# vm/ and hw/ (issue 3): buses, timer queue, PC device models.
+UNIT_TESTS += tests/unit/test_bus.c tests/unit/test_timerq.c \
+	tests/unit/test_i8259.c tests/unit/test_i8254.c \
+	tests/unit/test_mc146818.c tests/unit/test_ns16550.c
+
+UNIT_DEPS_test_bus := vm/bus.c
+UNIT_DEPS_test_timerq := vm/timerq.c
+UNIT_DEPS_test_i8259 := hw/i8259.c vm/bus.c vm/timerq.c
+UNIT_DEPS_test_i8254 := hw/i8254.c hw/port61.c vm/bus.c vm/timerq.c
+UNIT_DEPS_test_mc146818 := hw/mc146818.c vm/bus.c vm/timerq.c
+UNIT_DEPS_test_ns16550 := hw/ns16550.c vm/bus.c vm/timerq.c
