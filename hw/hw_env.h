@@ -13,10 +13,10 @@
  *     while the VM is paused, so device time is guest time.
  *   - timers: one-shot timers on the VM's timer queue (vm/timerq.h). The
  *     callback runs from timerq_run() on the thread that drives the VM.
- *   - guest physical memory: mem_rw(mem_opaque, gpa, buf, len, write)
- *     copies between a host buffer and guest RAM. The implementation checks
+ *   - guest physical memory: mem_read/mem_write(mem_opaque, gpa, buf, len)
+ *     copy between a host buffer and guest RAM. The implementation checks
  *     the whole range against the VM's RAM and returns 0 or -EFAULT; it
- *     never touches anything outside the VM.
+ *     never touches anything outside the VM (DMA by virtio, fw_cfg, ...).
  *
  * Everything is single-threaded per VM: device code and the environment
  * are called from the thread that runs that VM's devices.
@@ -40,8 +40,9 @@ struct hw_env {
 
 	struct timerq *timerq;
 
-	int (*mem_rw)(void *mem_opaque, uint64_t gpa, void *buf, size_t len,
-		      bool write);
+	int (*mem_read)(void *mem_opaque, uint64_t gpa, void *buf, size_t len);
+	int (*mem_write)(void *mem_opaque, uint64_t gpa, const void *buf,
+			 size_t len);
 	void *mem_opaque;
 };
 
@@ -119,7 +120,7 @@ static inline int hw_mem_read(const struct hw_env *env, uint64_t gpa,
 {
 	if (len && gpa + (len - 1) < gpa)
 		return -EFAULT;
-	return env->mem_rw(env->mem_opaque, gpa, buf, len, false);
+	return env->mem_read(env->mem_opaque, gpa, buf, len);
 }
 
 static inline int hw_mem_write(const struct hw_env *env, uint64_t gpa,
@@ -127,8 +128,7 @@ static inline int hw_mem_write(const struct hw_env *env, uint64_t gpa,
 {
 	if (len && gpa + (len - 1) < gpa)
 		return -EFAULT;
-	/* mem_rw does not write to buf when write is true */
-	return env->mem_rw(env->mem_opaque, gpa, (void *)buf, len, true);
+	return env->mem_write(env->mem_opaque, gpa, buf, len);
 }
 
 #endif

@@ -156,11 +156,16 @@ static void pit_irq_update(struct i8254 *pit, uint64_t tick)
 static void pit_timer_fired(void *opaque)
 {
 	struct i8254 *pit = opaque;
+	struct i8254_channel *c = &pit->s.ch[0];
 	uint64_t tick = pit->s.irq_tick;
 
 	/* Use the transition's own tick, not "now": a late timer replays
-	 * every edge in order instead of skipping some. */
-	pit_sync(&pit->s.ch[0], tick);
+	 * every edge in order instead of skipping some. If a counter read
+	 * already moved the counter past it (a pending reload), go on from
+	 * now instead. */
+	if (c->counting && tick < c->start)
+		tick = pit_now(pit);
+	pit_sync(c, tick);
 	pit_irq_update(pit, tick);
 }
 

@@ -14,7 +14,7 @@ UNIT_TESTS += tests/unit/test_bus.c tests/unit/test_timerq.c \
 	tests/unit/test_mc146818.c tests/unit/test_ns16550.c
 
 UNIT_DEPS_test_bus := vm/bus.c
-UNIT_DEPS_test_timerq := vm/timerq.c
+UNIT_DEPS_test_timerq := vm/timerq.c vm/bus.c
 UNIT_DEPS_test_i8259 := hw/i8259.c vm/bus.c vm/timerq.c
 UNIT_DEPS_test_i8254 := hw/i8254.c hw/port61.c vm/bus.c vm/timerq.c
 UNIT_DEPS_test_mc146818 := hw/mc146818.c vm/bus.c vm/timerq.c

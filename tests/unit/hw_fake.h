@@ -53,17 +53,30 @@ static inline uint64_t fake_clock(void *opaque)
 	return ((struct fake_env *)opaque)->now;
 }
 
-static inline int fake_mem_rw(void *opaque, uint64_t gpa, void *buf,
-			      size_t len, bool write)
+static inline bool fake_mem_ok(uint64_t gpa, size_t len)
+{
+	return gpa <= FAKE_RAM && len <= FAKE_RAM - gpa;
+}
+
+static inline int fake_mem_read(void *opaque, uint64_t gpa, void *buf,
+				size_t len)
 {
 	struct fake_env *f = opaque;
 
-	if (gpa > FAKE_RAM || len > FAKE_RAM - gpa)
+	if (!fake_mem_ok(gpa, len))
 		return -EFAULT;
-	if (write)
-		memcpy(&f->ram[gpa], buf, len);
-	else
-		memcpy(buf, &f->ram[gpa], len);
+	memcpy(buf, &f->ram[gpa], len);
+	return 0;
+}
+
+static inline int fake_mem_write(void *opaque, uint64_t gpa, const void *buf,
+				 size_t len)
+{
+	struct fake_env *f = opaque;
+
+	if (!fake_mem_ok(gpa, len))
+		return -EFAULT;
+	memcpy(&f->ram[gpa], buf, len);
 	return 0;
 }
 
@@ -77,7 +90,8 @@ static inline void fake_init(struct fake_env *f, uint64_t start_ns)
 		.set_irq = fake_set_irq, .irq_opaque = f,
 		.clock_ns = fake_clock, .clock_opaque = f,
 		.timerq = &f->tq,
-		.mem_rw = fake_mem_rw, .mem_opaque = f,
+		.mem_read = fake_mem_read, .mem_write = fake_mem_write,
+		.mem_opaque = f,
 	};
 	fake = f;
 }

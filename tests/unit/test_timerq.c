@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "vm/timerq.h"
+#include "tests/unit/hw_fake.h" /* struct hw_env helpers, clock_step */
 
 static struct timerq q;
 
@@ -248,6 +249,70 @@ static void test_two_queues_independent(void **state)
 	assert_int_equal(timerq_next_deadline(&q2), TIMERQ_NEVER);
 }
 
+/* ---- the struct hw_env surface and the fake that tests drive ---------- */
+
+static struct fake_env fe;
+
+static void env_timer_fired(void *opaque)
+{
+	struct ttimer *t = opaque;
+
+	when[nfired++] = hw_clock_ns(&fe.env); /* what the device sees */
+	if (t->period && t->rearm_count-- > 0)
+		hw_timer_arm(&fe.env, &t->t, hw_clock_ns(&fe.env) + t->period);
+}
+
+static void test_env_clock_step_fires_at_deadline(void **state)
+{
+	struct ttimer p;
+
+	(void)state;
+	fake_init(&fe, 1000);
+	memset(&p, 0, sizeof(p));
+	hw_timer_init(&p.t, env_timer_fired, &p);
+	p.period = 300;
+	p.rearm_count = 2;
+	hw_timer_arm(&fe.env, &p.t, 1250);
+	clock_step(2000);
+	/* callbacks see the clock at their own deadline, like qtest */
+	assert_int_equal(nfired, 3);
+	assert_int_equal(when[0], 1250);
+	assert_int_equal(when[1], 1550);
+	assert_int_equal(when[2], 1850);
+	assert_int_equal(hw_clock_ns(&fe.env), 3000);
+	hw_timer_arm(&fe.env, &p.t, 3100);
+	hw_timer_cancel(&fe.env, &p.t);
+	clock_step(1000);
+	assert_int_equal(nfired, 3);
+}
+
+static void test_env_irq_and_memory(void **state)
+{
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, back[8];
+
+	(void)state;
+	fake_init(&fe, 0);
+	hw_irq_raise(&fe.env, 4);
+	assert_true(irq_level(4));
+	hw_irq_lower(&fe.env, 4);
+	hw_irq_pulse(&fe.env, 4);
+	assert_false(irq_level(4));
+	assert_int_equal(irq_rises(4), 2);
+	assert_int_equal(hw_mem_write(&fe.env, FAKE_RAM - 8, buf, 8), 0);
+	assert_int_equal(hw_mem_read(&fe.env, FAKE_RAM - 8, back, 8), 0);
+	assert_memory_equal(buf, back, 8);
+	assert_int_equal(hw_mem_read(&fe.env, FAKE_RAM - 7, back, 8), -EFAULT);
+	assert_int_equal(hw_mem_write(&fe.env, UINT64_MAX - 3, buf, 8), -EFAULT);
+	assert_int_equal(hw_mem_read(&fe.env, 0, back, 0), 0);
+	/* ns <-> ticks of a 1.193182 MHz crystal, without overflow */
+	assert_int_equal(hw_muldiv64(1000000000ULL, 1193182, 1000000000), 1193182);
+	assert_int_equal(hw_muldiv64(838, 1193182, 1000000000), 0);
+	assert_int_equal(hw_muldiv64(839, 1193182, 1000000000), 1);
+	assert_int_equal(hw_muldiv64_ceil(1, 1000000000, 1193182), 839);
+	assert_int_equal(hw_muldiv64(86400ULL * 365 * 1000000000ULL, 1193182,
+				     1000000000), 86400ULL * 365 * 1193182);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +327,8 @@ int main(void)
 		cmocka_unit_test_setup(test_callback_cancels_other, setup),
 		cmocka_unit_test_setup(test_callback_arms_other, setup),
 		cmocka_unit_test_setup(test_two_queues_independent, setup),
+		cmocka_unit_test_setup(test_env_clock_step_fires_at_deadline, setup),
+		cmocka_unit_test_setup(test_env_irq_and_memory, setup),
 	};
 
 	return cmocka_run_group_tests_name("timerq", tests, NULL, NULL);
