@@ -34,6 +34,9 @@ static EFI_PXE_BASE_CODE_CALLBACK_STATUS EFIAPI pxe_cb(EFI_PXE_BASE_CODE_CALLBAC
 {
 	(void)This;
 	(void)pkt;
+	static int seen;
+	if (!seen++)
+		klog(LOG_DEBUG, "boot: PXE callback fn=%d rx=%d len=%u", fn, rx, len);
 	/* A TFTP DATA packet carries a 4-byte header (RFC 1350). */
 	if (pxe_progress && fn == EFI_PXE_BASE_CODE_FUNCTION_MTFTP && rx && len > 4) {
 		pxe_progress->done += len - 4;
@@ -81,10 +84,14 @@ static void pxe_setup(EFI_HANDLE image, struct efi_source *src, EFI_HANDLE dev)
 	/* Ask for per-packet callbacks, for progress on large files. */
 	EFI_HANDLE h = dev;
 	BOOLEAN yes = TRUE;
-	if (!EFI_ERROR(uefi_call_wrapper(efi_bs->InstallProtocolInterface, 4, &h,
-					 &gEfiPxeBaseCodeCallbackProtocolGuid, EFI_NATIVE_INTERFACE,
-					 &pxe_cb_proto)))
-		uefi_call_wrapper(src->pxe->SetParameters, 6, src->pxe, NULL, NULL, NULL, NULL, &yes);
+	EFI_STATUS st = uefi_call_wrapper(efi_bs->InstallProtocolInterface, 4, &h,
+					  &gEfiPxeBaseCodeCallbackProtocolGuid, EFI_NATIVE_INTERFACE,
+					  &pxe_cb_proto);
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(src->pxe->SetParameters, 6, src->pxe, NULL, NULL, NULL, NULL,
+				       &yes);
+	if (EFI_ERROR(st))
+		klog(LOG_DEBUG, "boot: no PXE progress callbacks (%s)", efi_strerror(st));
 	(void)image;
 }
 

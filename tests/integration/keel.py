@@ -201,10 +201,11 @@ class Keel:
                 if self.wait(5) is not None:
                     break
         status = self.proc.wait()
+        if self.master is not None:
+            os.close(self._slave)     # last slave holder: the reader gets EIO
         self.reader.join(5)
         if self.master is not None:
             os.close(self.master)
-            os.close(self._slave)
         elif self.proc.stdin:
             try:
                 self.proc.stdin.close()
