@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "boot/config.h"
 
-#define BOOT_MAX_FILES 32
+#define BOOT_MAX_FILES CONFIG_MAX_FILES
 
 struct boot_file {
 	const char *path; /* as named in keel.cfg */

@@ -33,7 +33,6 @@ static void test_level_names(void **state)
 {
 	enum log_level l = LOG_INFO;
 
-	(void)state;
 	assert_string_equal(log_level_name(LOG_ERR), "error");
 	assert_string_equal(log_level_name(LOG_WARN), "warn");
 	assert_string_equal(log_level_name(LOG_INFO), "info");
@@ -62,7 +61,6 @@ static void test_add_and_read(void **state)
 	char text[64];
 	uint64_t seq = 0;
 
-	(void)state;
 	log_ring_init(&r, buf, sizeof(buf));
 	assert_false(log_ring_next(&r, &seq, &e, text, sizeof(text)));
 
@@ -110,7 +108,6 @@ static void test_strip_newline(void **state)
 	struct log_ring r;
 	char texts[8][128];
 
-	(void)state;
 	log_ring_init(&r, buf, sizeof(buf));
 	log_ring_add(&r, 0, LOG_INFO, "one\n");
 	log_ring_add(&r, 0, LOG_INFO, "two\r\n");
@@ -135,7 +132,6 @@ static void test_truncation(void **state)
 	char small[5];
 	uint64_t seq = 0;
 
-	(void)state;
 	for (size_t i = 0; i < sizeof(longtext) - 1; i++)
 		longtext[i] = (char)('a' + i % 26);
 	longtext[sizeof(longtext) - 1] = '\0';
@@ -170,7 +166,6 @@ static void test_wraparound_fixed(void **state)
 	char texts[16][128];
 	char msg[16];
 
-	(void)state;
 	log_ring_init(&r, buf, sizeof(buf));
 	/* "msg-NNN" is 7 bytes: 16 + 7 -> 24-byte records, 10 fit in 256
 	 * (240 bytes; the last 16 hold a wrap marker). */
@@ -209,7 +204,6 @@ static void test_stale_seq_jumps_to_oldest(void **state)
 	char msg[16];
 	uint64_t seq;
 
-	(void)state;
 	log_ring_init(&r, buf, sizeof(buf));
 	for (int i = 0; i < 30; i++) {
 		snprintf(msg, sizeof(msg), "msg-%03d", i);
@@ -251,7 +245,6 @@ static void test_wraparound_random(void **state)
 	char text[128];
 	uint32_t rng = 12345;
 
-	(void)state;
 	log_ring_init(&r, buf, 1000); /* usable 1000, max text 250 */
 	for (int i = 0; i < 3000; i++) {
 		size_t len;
@@ -293,7 +286,6 @@ static void test_tiny_buffer(void **state)
 	uint64_t seq = 0;
 	char text[8];
 
-	(void)state;
 	log_ring_init(&r, buf, sizeof(buf));
 	log_ring_add(&r, 1, LOG_ERR, "x");
 	log_ring_add(&r, 2, LOG_ERR, "y");
