@@ -48,17 +48,30 @@ void kwrite_force(const char *s, size_t n)
 	spin_unlock(&out_lock);
 }
 
-void kprintf(const char *fmt, ...)
+static void vprint(void (*w)(const char *, size_t), const char *fmt, va_list ap)
 {
 	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
 	if (n > 0)
-		kwrite(buf, (size_t)n);
+		w(buf, (size_t)n);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(kwrite, fmt, ap);
+	va_end(ap);
+}
+
+void kprintf_force(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(kwrite_force, fmt, ap);
+	va_end(ap);
 }
 
 void klog(enum log_level lvl, const char *fmt, ...)

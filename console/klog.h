@@ -20,6 +20,7 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kwrite(const char *s, size_t n);
 /* Panic path: no locks held by a dead CPU may stop us. */
 void kwrite_force(const char *s, size_t n);
+void kprintf_force(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes the ring to the console, oldest first. */
 void klog_dump(void);
 

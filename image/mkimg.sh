@@ -75,7 +75,7 @@ log=$(sgdisk -U 4B45454C-0000-4000-8000-000000000001 \
 # BLOCKS is in KiB; -h records the partition offset as hidden sectors.
 # --mbr=n: else mkfs.fat writes a fake MBR over the protective one at LBA 0.
 # It always warns that the file is bigger than BLOCKS; show it only on failure.
-log=$(mkfs.fat -F 32 -S 512 -s $spc -h $part_start -n KEEL --invariant --mbr=n \
+log=$(mkfs.fat -F 32 -S 512 -s "$spc" -h "$part_start" -n KEEL --invariant --mbr=n \
   --offset=$part_start "$img" $(( part_secs / 2 )) 2>&1) \
   || die "mkfs.fat failed on $out: $log"
 (cd "$stage" && MTOOLS_SKIP_CHECK=1 mcopy -s -m -Q -i "$img@@$(( part_start * 512 ))" ./* ::/) \

@@ -16,7 +16,7 @@ usage: image/mkpxe.sh OUTDIR KEEL.efi CFG [SRC[=DEST] ...]
   KEEL.efi  becomes OUTDIR/bootx64.efi (point DHCP's boot file there)
   CFG       becomes OUTDIR/keel.cfg
   SRC=DEST  extra file SRC copied to OUTDIR/DEST (default DEST: basename)
-QEMU serves it with: -netdev user,id=n0,tftp=OUTDIR,bootfile=bootx64.efi
+Try it: tools/qemu-run --pxe OUTDIR
 EOF
 }
 die() { echo "mkpxe: $*" >&2; exit 1; }

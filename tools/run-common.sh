@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tools/qemu-run and tools/bochs-run (not run on its own).
 # Gives them a private temp dir ($tmp, removed on exit) and run_group, which
 # runs an emulator in its own session under a watchdog.
@@ -6,9 +7,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-run.XXXXXX")
 child=
 on_exit=:            # a launcher may add its own cleanup (e.g. restore the tty)
 cleanup() {
+  set +e   # a failed kill (group already gone) must not abort the cleanup
   # The emulator is in its own session, so a signal to our process group
   # does not reach it: take its whole group down here.
-  [[ -n $child ]] && kill -KILL -- "-$child" 2>/dev/null
+  [[ -z $child ]] || kill -KILL -- "-$child" 2>/dev/null
   $on_exit
   rm -rf "$tmp"
 }
@@ -37,7 +39,7 @@ run_group() {
     ) </dev/null >/dev/null 2>&1 &
   fi
   wait "$child" || rc=$?
-  kill -KILL -- "-$child" 2>/dev/null   # anything the emulator left behind
+  kill -KILL -- "-$child" 2>/dev/null || true   # anything the emulator left behind
   child=
   [[ -e $tmp/timed-out ]] && rc=124
   return $rc

@@ -37,17 +37,7 @@ const char *ksym_lookup(uint64_t addr, uint64_t *off)
 	return ksyms[lo - 1].name;
 }
 
-static void pr(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 1)
-		n = sizeof(buf) - 1;
-	kwrite_force(buf, (size_t)n);
-}
+#define pr kprintf_force
 
 static void pr_addr(const char *label, uint64_t a)
 {
