@@ -2,7 +2,7 @@
 #include <string.h>
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/heap.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/mem.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smp.h"
@@ -15,7 +15,7 @@ static int info_cpus(void)
 {
 	int online = 0;
 	kprintf("%u CPUs; LAPIC in %s mode; TSC %llu MHz\n", ncpus,
-		lapic_x2apic() ? "x2APIC" : "xAPIC", (unsigned long long)(tsc_hz / 1000000));
+		apic_x2apic() ? "x2APIC" : "xAPIC", (unsigned long long)(tsc_hz / 1000000));
 	for (uint32_t i = 0; i < ncpus; i++) {
 		struct cpu *c = &cpus[i];
 		/* Online means it answers an IPI now, not just that it once started. */

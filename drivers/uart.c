@@ -3,8 +3,8 @@
  * fills the 16-byte FIFO per wait. OUT2 in MCR gates the IRQ line on PCs. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
-#include "arch/x86_64/ioapic.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/io_apic.h"
+#include "arch/x86_64/apic.h"
 #include "drivers/uart.h"
 
 #define RBR 0
@@ -89,7 +89,7 @@ static void uart_isr(struct regs *r)
 	(void)r;
 	drain();
 	(void)inb(port + IIR);
-	lapic_eoi();
+	apic_eoi();
 }
 
 void uart_enable_irq(uint8_t irq, uint8_t vector)
@@ -97,7 +97,7 @@ void uart_enable_irq(uint8_t irq, uint8_t vector)
 	if (!port)
 		return;
 	idt_set_handler(vector, uart_isr);
-	if (ioapic_route_isa(irq, vector, lapic_id()))
+	if (io_apic_route_isa(irq, vector, apic_id()))
 		return; /* stays polled */
 	irq_mode = 1;
 	outb(port + IER, 0x01); /* received data available */

@@ -27,7 +27,7 @@ static void parse_madt(const struct sdt_hdr *h)
 	const uint8_t *p = (const uint8_t *)h;
 	uint32_t off = sizeof(*h) + 8;
 
-	acpi.lapic_addr = *(const uint32_t *)(p + sizeof(*h));
+	acpi.apic_addr = *(const uint32_t *)(p + sizeof(*h));
 	while (off + 2 <= h->len) {
 		uint8_t type = p[off], len = p[off + 1];
 		const uint8_t *e = p + off;
@@ -59,7 +59,7 @@ static void parse_madt(const struct sdt_hdr *h)
 			}
 			break;
 		case 5: /* 64-bit LAPIC address override */
-			acpi.lapic_addr = *(const uint64_t *)(e + 4);
+			acpi.apic_addr = *(const uint64_t *)(e + 4);
 			break;
 		}
 		off += len;

@@ -31,7 +31,7 @@ struct acpi_info {
 	struct acpi_table_info tables[ACPI_MAX_TABLES];
 
 	/* MADT (§5.2.12) */
-	uint64_t lapic_addr;
+	uint64_t apic_addr;
 	int ncpus;
 	uint32_t cpu_apic_id[256];
 	int nioapics;

@@ -4,7 +4,7 @@
 #include "arch/x86_64/desc.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/panic.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 
 struct idt_entry {
@@ -97,7 +97,7 @@ void isr_dispatch(struct regs *r)
 	}
 	if (v < 32)
 		panic_exception(r);
-	if (v == LAPIC_SPURIOUS_VECTOR)
+	if (v == APIC_SPURIOUS_VECTOR)
 		return; /* no EOI for spurious (SDM Vol. 3A §10.9) */
-	lapic_eoi();
+	apic_eoi();
 }

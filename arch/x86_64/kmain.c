@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/ioapic.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/io_apic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/mem.h"
 #include "arch/x86_64/panic.h"
 #include "arch/x86_64/percpu.h"
@@ -26,7 +26,7 @@ static void timer_isr(struct regs *r)
 {
 	(void)r;
 	this_cpu()->ticks++;
-	lapic_eoi();
+	apic_eoi();
 }
 
 static void kmain_on_stack(void *arg)
@@ -47,7 +47,7 @@ static void kmain_on_stack(void *arg)
 	 * before the first interrupt or malloc lock. */
 	acpi_init(bi->rsdp);
 	smp_alloc_cpus();
-	lapic_init_bsp(acpi.lapic_addr);
+	apic_init_bsp(acpi.apic_addr);
 
 	/* Tables first, then page tables: frames for them come from
 	 * conventional memory only, as UEFI's own still hold boot-services RAM. */
@@ -59,15 +59,15 @@ static void kmain_on_stack(void *arg)
 	if (cpu_prepare(&cpus[0]))
 		panic("out of memory for the BSP's interrupt stacks");
 	cpu_setup(&cpus[0]);
-	cpus[0].apic_id = lapic_id();
+	cpus[0].apic_id = apic_id();
 	cpus[0].state = CPU_ONLINE;
 	cpus[0].stack_hi = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 
 	tsc_calibrate(acpi.pm_tmr_port, acpi.pm_tmr_32);
-	idt_set_handler(LAPIC_TIMER_VECTOR, timer_isr);
-	lapic_timer_calibrate();
-	lapic_timer_start();
-	ioapic_init();
+	idt_set_handler(APIC_TIMER_VECTOR, timer_isr);
+	apic_timer_calibrate();
+	apic_timer_start();
+	io_apic_init();
 	uart_enable_irq(cfg->console.irq, UART_VECTOR);
 	sti();
 

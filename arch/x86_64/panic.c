@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ksyms.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/panic.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/power.h"
@@ -95,7 +95,7 @@ static int enter(void)
 		cpu_halt_forever();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
 		cpu_halt_forever();
-	lapic_nmi_others();
+	apic_nmi_others();
 	return (int)me;
 }
 

@@ -4,7 +4,7 @@
  * SLP_TYPa|SLP_EN to PM1a_CNT (§4.8.3.2.1, §7.4.2). */
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/tsc.h"
 #include "console/klog.h"
@@ -36,7 +36,7 @@ void power_reboot(void)
 {
 	klog(LOG_INFO, "Rebooting.");
 	cli();
-	lapic_nmi_others();
+	apic_nmi_others();
 	if (acpi.reset_supported) {
 		gas_write(&acpi.reset_reg, acpi.reset_value);
 		tsc_delay_us(50000);
@@ -61,7 +61,7 @@ void power_off(void)
 {
 	klog(LOG_INFO, "Powering off.");
 	cli();
-	lapic_nmi_others();
+	apic_nmi_others();
 	if (debug_exit)
 		outb(0xf4, 0); /* QEMU isa-debug-exit: status 1 */
 	if (!acpi.s5_valid || !acpi.pm1a_cnt) {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/mem.h"
 #include "arch/x86_64/panic.h"
 #include "arch/x86_64/percpu.h"
@@ -65,7 +65,7 @@ void cpu_setup(struct cpu *c)
 	gdt_load(&c->gdt, c->ist); /* reloading GS zeroes its base: install again */
 	idt_load();
 	percpu_install(c);
-	lapic_init_cpu();
+	apic_init_cpu();
 	vtx_probe(c);
 }
 
@@ -77,8 +77,8 @@ static void ap_main(uint32_t n)
 	c->stack_hi = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 	c->stack_lo = c->stack_hi - KSTACK_SIZE;
 	cpu_setup(c);
-	c->apic_id = lapic_id();
-	lapic_timer_start();
+	c->apic_id = apic_id();
+	apic_timer_start();
 	__atomic_store_n(&c->state, CPU_ONLINE, __ATOMIC_RELEASE);
 	for (;;)
 		sti_hlt();
@@ -88,7 +88,7 @@ static void ping_isr(struct regs *r)
 {
 	(void)r;
 	this_cpu()->pings++;
-	lapic_eoi();
+	apic_eoi();
 }
 
 int smp_ping(uint32_t idx, uint64_t us)
@@ -99,7 +99,7 @@ int smp_ping(uint32_t idx, uint64_t us)
 	if (idx == cpu_self_index())
 		return 0;
 	uint64_t before = __atomic_load_n(&c->pings, __ATOMIC_ACQUIRE);
-	lapic_send_ipi(c->apic_id, LAPIC_IPI_PING_VECTOR);
+	apic_send_ipi(c->apic_id, APIC_IPI_PING_VECTOR);
 	for (uint64_t i = 0; i < us; i += 10) {
 		if (__atomic_load_n(&c->pings, __ATOMIC_ACQUIRE) != before)
 			return 0;
@@ -127,10 +127,10 @@ static int wait_online(uint32_t want, uint64_t us)
 static void start_one(struct boot_info *bi, uint32_t apic_id)
 {
 	uint32_t before = arrived();
-	lapic_send_init(apic_id);
+	apic_send_init(apic_id);
 	tsc_delay_us(10000);
 	for (int i = 0; i < 2 && arrived() == before; i++) {
-		lapic_send_sipi(apic_id, (uint8_t)(bi->trampoline >> 12));
+		apic_send_sipi(apic_id, (uint8_t)(bi->trampoline >> 12));
 		tsc_delay_us(200);
 	}
 	/* Up to a second: emulators can be slow to schedule a new vCPU. */
@@ -140,11 +140,11 @@ static void start_one(struct boot_info *bi, uint32_t apic_id)
 
 static void start_all(struct boot_info *bi)
 {
-	lapic_send_init_all();
+	apic_send_init_all();
 	tsc_delay_us(10000);
-	lapic_send_sipi_all((uint8_t)(bi->trampoline >> 12));
+	apic_send_sipi_all((uint8_t)(bi->trampoline >> 12));
 	tsc_delay_us(200);
-	lapic_send_sipi_all((uint8_t)(bi->trampoline >> 12));
+	apic_send_sipi_all((uint8_t)(bi->trampoline >> 12));
 	/* Nobody tells us how many will answer: wait until arrivals stop. */
 	uint32_t seen = 0;
 	for (int quiet = 0; quiet < 5;) {
@@ -168,9 +168,9 @@ void smp_alloc_cpus(void)
 
 int smp_init(struct boot_info *bi)
 {
-	uint32_t me = lapic_id(), slots = ncpus;
+	uint32_t me = apic_id(), slots = ncpus;
 
-	idt_set_handler(LAPIC_IPI_PING_VECTOR, ping_isr);
+	idt_set_handler(APIC_IPI_PING_VECTOR, ping_isr);
 	if (!bi->trampoline || slots < 2) {
 		ncpus = 1;
 		return 1;

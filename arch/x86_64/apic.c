@@ -1,7 +1,7 @@
 /* Local APIC driver. x2APIC is used when CPUID.1:ECX[21] offers it: MSR
  * access needs no mapping and IDs are 32 bits (SDM Vol. 3A §10.12). */
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/tsc.h"
 #include "console/klog.h"
 
@@ -25,7 +25,7 @@
 
 static volatile uint32_t *mmio;
 static int x2;
-static uint32_t ticks_per_period; /* timer count per 1/LAPIC_TIMER_HZ s, divide by 16 */
+static uint32_t ticks_per_period; /* timer count per 1/APIC_TIMER_HZ s, divide by 16 */
 
 static uint32_t rd(uint32_t reg)
 {
@@ -42,9 +42,9 @@ static void wr(uint32_t reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
-int lapic_x2apic(void) { return x2; }
+int apic_x2apic(void) { return x2; }
 
-void lapic_init_bsp(uint64_t base)
+void apic_init_bsp(uint64_t base)
 {
 	uint32_t r[4];
 	cpuid(1, 0, r);
@@ -56,7 +56,7 @@ void lapic_init_bsp(uint64_t base)
 	     x2 ? "" : " (CPUID.1:ECX.x2APIC=0)");
 }
 
-void lapic_init_cpu(void)
+void apic_init_cpu(void)
 {
 	uint64_t b = rdmsr(MSR_APIC_BASE) | APIC_BASE_EN;
 	/* xAPIC -> x2APIC is a legal transition; the reverse needs a disable. */
@@ -68,18 +68,18 @@ void lapic_init_cpu(void)
 	wr(REG_LVT_LINT1, 4u << 8); /* NMI */
 	wr(REG_LVT_ERROR, 1u << 16);
 	wr(REG_LVT_TIMER, 1u << 16);
-	wr(REG_SVR, 0x100 | LAPIC_SPURIOUS_VECTOR);
+	wr(REG_SVR, 0x100 | APIC_SPURIOUS_VECTOR);
 	wr(REG_ESR, 0);
-	lapic_eoi();
+	apic_eoi();
 }
 
-uint32_t lapic_id(void)
+uint32_t apic_id(void)
 {
 	uint32_t v = rd(REG_ID);
 	return x2 ? v : v >> 24;
 }
 
-void lapic_eoi(void) { wr(REG_EOI, 0); }
+void apic_eoi(void) { wr(REG_EOI, 0); }
 
 static void icr(uint32_t dest, uint32_t lo)
 {
@@ -95,23 +95,23 @@ static void icr(uint32_t dest, uint32_t lo)
 		cpu_relax();
 }
 
-void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { icr(apic_id, vector); }
+void apic_send_ipi(uint32_t apic_id, uint8_t vector) { icr(apic_id, vector); }
 /* INIT and Start-up, level assert (SDM Vol. 3A §10.6.1, Table 10-1). */
-void lapic_send_init(uint32_t apic_id) { icr(apic_id, 0x4500); }
-void lapic_send_sipi(uint32_t apic_id, uint8_t page) { icr(apic_id, 0x4600 | page); }
+void apic_send_init(uint32_t apic_id) { icr(apic_id, 0x4500); }
+void apic_send_sipi(uint32_t apic_id, uint8_t page) { icr(apic_id, 0x4600 | page); }
 
 /* The same with the all-excluding-self shorthand, when no MADT lists the CPUs. */
-void lapic_send_init_all(void) { icr(0, (3u << 18) | 0x4500); }
-void lapic_send_sipi_all(uint8_t page) { icr(0, (3u << 18) | 0x4600 | page); }
+void apic_send_init_all(void) { icr(0, (3u << 18) | 0x4500); }
+void apic_send_sipi_all(uint8_t page) { icr(0, (3u << 18) | 0x4600 | page); }
 
-void lapic_nmi_others(void)
+void apic_nmi_others(void)
 {
 	if (!mmio && !x2)
 		return;
 	icr(0, (3u << 18) | (4u << 8) | (1u << 14)); /* all excluding self, NMI */
 }
 
-void lapic_timer_calibrate(void)
+void apic_timer_calibrate(void)
 {
 	wr(REG_TIMER_DIV, 3); /* divide by 16 */
 	wr(REG_LVT_TIMER, 1u << 16);
@@ -119,18 +119,18 @@ void lapic_timer_calibrate(void)
 	tsc_delay_us(10000);
 	uint32_t used = 0xffffffffu - rd(REG_TIMER_CUR);
 	wr(REG_TIMER_INIT, 0);
-	ticks_per_period = (uint32_t)((uint64_t)used * 100 / LAPIC_TIMER_HZ);
+	ticks_per_period = (uint32_t)((uint64_t)used * 100 / APIC_TIMER_HZ);
 	if (!ticks_per_period)
 		ticks_per_period = 1;
 	klog(LOG_INFO, "lapic: timer %llu kHz (after divide by 16)",
 	     (unsigned long long)used * 100 / 1000);
 }
 
-void lapic_timer_start(void)
+void apic_timer_start(void)
 {
 	wr(REG_TIMER_DIV, 3);
-	wr(REG_LVT_TIMER, (1u << 17) | LAPIC_TIMER_VECTOR); /* periodic */
+	wr(REG_LVT_TIMER, (1u << 17) | APIC_TIMER_VECTOR); /* periodic */
 	wr(REG_TIMER_INIT, ticks_per_period);
 }
 
-uint32_t lapic_timer_hz_ticks(void) { return ticks_per_period; }
+uint32_t apic_timer_hz_ticks(void) { return ticks_per_period; }

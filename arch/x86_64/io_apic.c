@@ -3,7 +3,7 @@
  * masked, since every IRQ keel takes goes through here. */
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/ioapic.h"
+#include "arch/x86_64/io_apic.h"
 #include "console/klog.h"
 
 static uint32_t rd(uint32_t base, uint32_t reg)
@@ -24,7 +24,7 @@ static int pins(uint32_t base) { return (int)((rd(base, 1) >> 16) & 0xff) + 1; }
 
 #define IOAPIC_DEFAULT_BASE 0xfec00000u
 
-void ioapic_init(void)
+void io_apic_init(void)
 {
 	outb(0x21, 0xff); /* mask both 8259s */
 	outb(0xa1, 0xff);
@@ -47,7 +47,7 @@ void ioapic_init(void)
 	}
 }
 
-int ioapic_route_isa(uint8_t irq, uint8_t vector, uint32_t apic_id)
+int io_apic_route_isa(uint8_t irq, uint8_t vector, uint32_t apic_id)
 {
 	uint16_t fl;
 	uint32_t gsi = acpi_isa_gsi(irq, &fl);
