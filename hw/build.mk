@@ -1,3 +1,8 @@
 # hw/ - PC device models (guest-visible). Pure: built into the image and
 # for the host (unit tests, hosted runner) unchanged.
 PURE_SRCS += hw/i8259.c hw/i8254.c hw/port61.c hw/mc146818.c hw/ns16550.c
+# PCI config mechanism #1, i440FX/PIIX3, fw_cfg and the small PC ports.
+PURE_SRCS += hw/pci.c hw/i440fx.c hw/fw_cfg.c hw/port92.c hw/debugexit.c \
+	hw/debugcon.c hw/port80.c hw/i8042.c
+# Interrupt controllers of the APIC architecture (issue 3).
+PURE_SRCS += hw/ioapic.c hw/lapic.c hw/lapic_regs.c

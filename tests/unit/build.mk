@@ -19,3 +19,17 @@ UNIT_DEPS_test_i8259 := hw/i8259.c vm/bus.c vm/timerq.c
 UNIT_DEPS_test_i8254 := hw/i8254.c hw/port61.c vm/bus.c vm/timerq.c
 UNIT_DEPS_test_mc146818 := hw/mc146818.c vm/bus.c vm/timerq.c
 UNIT_DEPS_test_ns16550 := hw/ns16550.c vm/bus.c vm/timerq.c
+
+# PCI host bridge (i440FX/PIIX3), fw_cfg, small ports.
+UNIT_TESTS += tests/unit/test_pci.c
+UNIT_DEPS_test_pci := hw/pci.c hw/i440fx.c vm/bus.c vm/timerq.c
+
+# IOAPIC and local APIC (issue 3).
+UNIT_TESTS += tests/unit/test_ioapic.c tests/unit/test_lapic.c
+UNIT_DEPS_test_ioapic := hw/ioapic.c vm/bus.c vm/timerq.c
+UNIT_DEPS_test_lapic := hw/lapic.c hw/lapic_regs.c vm/bus.c vm/timerq.c
+UNIT_TESTS += tests/unit/test_fw_cfg.c
+UNIT_DEPS_test_fw_cfg := hw/fw_cfg.c vm/bus.c vm/timerq.c
+UNIT_TESTS += tests/unit/test_ports.c
+UNIT_DEPS_test_ports := hw/port92.c hw/debugexit.c hw/debugcon.c \
+	hw/port80.c hw/i8042.c vm/bus.c vm/timerq.c
