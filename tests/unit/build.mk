@@ -33,3 +33,9 @@ UNIT_DEPS_test_fw_cfg := hw/fw_cfg.c vm/bus.c vm/timerq.c
 UNIT_TESTS += tests/unit/test_ports.c
 UNIT_DEPS_test_ports := hw/port92.c hw/debugexit.c hw/debugcon.c \
 	hw/port80.c hw/i8042.c vm/bus.c vm/timerq.c
+UNIT_TESTS += tests/unit/test_loaders.c
+UNIT_DEPS_test_loaders := vm/e820.c vm/bootcpu.c vm/linux_boot.c \
+	vm/multiboot.c vm/timerq.c
+UNIT_TESTS += tests/unit/test_acpi.c
+UNIT_DEPS_test_acpi := hw/acpi_tables.c hw/aml.c hw/acpi_pm.c vm/bus.c \
+	vm/timerq.c
