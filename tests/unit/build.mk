@@ -39,3 +39,5 @@ UNIT_DEPS_test_loaders := vm/e820.c vm/bootcpu.c vm/linux_boot.c \
 UNIT_TESTS += tests/unit/test_acpi.c
 UNIT_DEPS_test_acpi := hw/acpi_tables.c hw/aml.c hw/acpi_pm.c vm/bus.c \
 	vm/timerq.c
+UNIT_TESTS += tests/unit/test_run.c
+UNIT_DEPS_test_run := vm/vm.c vm/run.c vm/bus.c vm/timerq.c vm/e820.c
