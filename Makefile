@@ -47,7 +47,9 @@ include drivers/build.mk
 include console/build.mk
 -include hw/build.mk
 -include vm/build.mk
+-include tests/guest/build.mk
 -include tests/unit/build.mk
+-include hosted/build.mk
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS) $(PURE_SRCS)))
 SYMTAB0 := $(B)/k/symtab0.o
@@ -134,7 +136,7 @@ $(B)/tests/%: $(B)/h/tests/unit/%.o
 $(foreach t,$(UNIT_TESTS),$(eval $(patsubst tests/unit/%.c,$(B)/tests/%,$(t)): \
 	$(call HOBJ,$(UNIT_DEPS_$(basename $(notdir $(t)))))))
 
-unit: setup $(UNIT_BINS)
+unit: setup $(GUEST_KERNELS) $(GUEST_VMLINUZ) $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; \
 	 if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi; echo "unit tests: all passed"
 
@@ -153,6 +155,6 @@ run: setup all
 	bash tools/qemu-run --interactive --smp 2
 
 clean:
-	rm -rf $(B)/k $(B)/h $(B)/tests $(B)/keel* $(B)/pxe
+	rm -rf $(B)/k $(B)/h $(B)/hr $(B)/tests $(B)/keel* $(B)/pxe
 
--include $(shell find $(B)/k $(B)/h -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/k $(B)/h $(B)/hr -name '*.d' 2>/dev/null)

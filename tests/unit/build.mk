@@ -41,3 +41,8 @@ UNIT_DEPS_test_acpi := hw/acpi_tables.c hw/aml.c hw/acpi_pm.c vm/bus.c \
 	vm/timerq.c
 UNIT_TESTS += tests/unit/test_run.c
 UNIT_DEPS_test_run := vm/vm.c vm/run.c vm/bus.c vm/timerq.c vm/e820.c
+# Loaders against the Debian cloud kernel and tests/guest/mb_hello.elf
+# (tests/guest/build.mk fetches/builds them and exports their paths).
+UNIT_TESTS += tests/unit/test_loaders_real.c
+UNIT_DEPS_test_loaders_real := $(UNIT_DEPS_test_loaders)
+$(B)/tests/test_loaders_real: | $(GUEST_KERNELS) $(GUEST_VMLINUZ)

@@ -3,7 +3,7 @@
  * protocol (vm/linux_boot.c, Documentation/arch/x86/boot.rst), the boot
  * CPU tables (vm/bootcpu.c) and Multiboot 1 (vm/multiboot.c, spec 0.6.96).
  * Images are synthesised here byte by byte and loaded into a fake RAM
- * that is reached only through the hw_env memory functions.
+ * (fake_ram.h) that is reached only through the hw_env memory functions.
  */
 #include <setjmp.h> /* cmocka needs these before cmocka.h */
 #include <stdarg.h>
@@ -20,41 +20,22 @@
 #include "vm/linux_boot.h"
 #include "vm/multiboot.h"
 
+#include "tests/unit/fake_ram.h"
+
 #define RAM_SIZE (32ULL << 20)
 
-/* ---- a fake guest RAM behind a hw_env ---------------------------------- */
+/* ---- a fake guest RAM behind a hw_env (fake_ram.h) -------------------- */
 
-static uint8_t *ram;
+static struct fake_ram fram;
+static uint8_t *ram; /* fram.mem */
 static struct hw_env env;
 static struct e820_table map;
-
-static int ram_read(void *opaque, uint64_t gpa, void *buf, size_t len)
-{
-	(void)opaque;
-	if (gpa > RAM_SIZE || len > RAM_SIZE - gpa)
-		return -EFAULT;
-	memcpy(buf, ram + gpa, len);
-	return 0;
-}
-
-static int ram_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
-{
-	(void)opaque;
-	if (gpa > RAM_SIZE || len > RAM_SIZE - gpa)
-		return -EFAULT;
-	memcpy(ram + gpa, buf, len);
-	return 0;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	ram = malloc(RAM_SIZE);
-	assert_non_null(ram);
-	memset(ram, 0xaa, RAM_SIZE); /* garbage, so zeroing is visible */
-	memset(&env, 0, sizeof(env));
-	env.mem_read = ram_read;
-	env.mem_write = ram_write;
+	assert_int_equal(fake_ram_init(&fram, &env, RAM_SIZE), 0);
+	ram = fram.mem;
 	assert_int_equal(e820_build_pc(&map, RAM_SIZE), 0);
 	return 0;
 }
@@ -62,41 +43,24 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(ram);
+	fake_ram_free(&fram);
+	ram = NULL;
 	return 0;
 }
 
 static uint16_t g16(uint64_t a)
 {
-	return (uint16_t)(ram[a] | ram[a + 1] << 8);
+	return le16(ram + a);
 }
 
 static uint32_t g32(uint64_t a)
 {
-	return g16(a) | (uint32_t)g16(a + 2) << 16;
+	return le32(ram + a);
 }
 
 static uint64_t g64(uint64_t a)
 {
-	return g32(a) | (uint64_t)g32(a + 4) << 32;
-}
-
-static void p16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void p32(uint8_t *p, uint32_t v)
-{
-	p16(p, (uint16_t)v);
-	p16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void p64(uint8_t *p, uint64_t v)
-{
-	p32(p, (uint32_t)v);
-	p32(p + 4, (uint32_t)(v >> 32));
+	return le64(ram + a);
 }
 
 /* ---- e820 ----------------------------------------------------------------- */
@@ -172,21 +136,21 @@ static uint8_t *make_bz(const struct bz *b, size_t *len)
 
 	assert_non_null(img);
 	img[0x1f1] = b->setup_sects;
-	p32(img + 0x1f4, (uint32_t)(b->kernel_len / 16));
-	p16(img + 0x1fe, 0xaa55);
+	put_le32(img + 0x1f4, (uint32_t)(b->kernel_len / 16));
+	put_le16(img + 0x1fe, 0xaa55);
 	img[0x200] = 0xeb;
 	img[0x201] = 0x268 - 0x202;
 	memcpy(img + 0x202, "HdrS", 4);
-	p16(img + 0x206, b->version);
+	put_le16(img + 0x206, b->version);
 	img[0x211] = LINUX_LOADED_HIGH;
-	p32(img + 0x214, 0x100000);
-	p32(img + 0x22c, b->initrd_max);
-	p32(img + 0x230, 0x200000);
+	put_le32(img + 0x214, 0x100000);
+	put_le32(img + 0x22c, b->initrd_max);
+	put_le32(img + 0x230, 0x200000);
 	img[0x234] = b->relocatable;
-	p16(img + 0x236, b->xlf);
-	p32(img + 0x238, b->cmdline_size);
-	p64(img + 0x258, b->pref);
-	p32(img + 0x260, b->init_size);
+	put_le16(img + 0x236, b->xlf);
+	put_le32(img + 0x238, b->cmdline_size);
+	put_le64(img + 0x258, b->pref);
+	put_le32(img + 0x260, b->init_size);
 	for (i = 0; i < b->kernel_len; i++)
 		img[off + i] = (uint8_t)(i * 7 + 1);
 	*len = off + b->kernel_len;
@@ -485,9 +449,9 @@ static void test_linux_entry32(void **state)
 
 static void put_mb_header(uint8_t *img, size_t off, uint32_t flags)
 {
-	p32(img + off, MULTIBOOT_HEADER_MAGIC);
-	p32(img + off + 4, flags);
-	p32(img + off + 8, (uint32_t)-(MULTIBOOT_HEADER_MAGIC + flags));
+	put_le32(img + off, MULTIBOOT_HEADER_MAGIC);
+	put_le32(img + off + 4, flags);
+	put_le32(img + off + 8, (uint32_t)-(MULTIBOOT_HEADER_MAGIC + flags));
 }
 
 /*
@@ -511,36 +475,36 @@ static uint8_t *make_elf(bool is64)
 	img[4] = is64 ? 2 : 1;
 	img[5] = 1;
 	img[6] = 1;
-	p16(img + 16, 2);
-	p16(img + 18, is64 ? 62 : 3);
-	p32(img + 20, 1);
+	put_le16(img + 16, 2);
+	put_le16(img + 18, is64 ? 62 : 3);
+	put_le32(img + 20, 1);
 	if (is64) {
-		p64(img + 24, 0xc0100010);
-		p64(img + 32, ph);
-		p16(img + 54, 56);
-		p16(img + 56, 2);
+		put_le64(img + 24, 0xc0100010);
+		put_le64(img + 32, ph);
+		put_le16(img + 54, 56);
+		put_le16(img + 56, 2);
 	} else {
-		p32(img + 24, 0xc0100010);
-		p32(img + 28, (uint32_t)ph);
-		p16(img + 42, 32);
-		p16(img + 44, 2);
+		put_le32(img + 24, 0xc0100010);
+		put_le32(img + 28, (uint32_t)ph);
+		put_le16(img + 42, 32);
+		put_le16(img + 44, 2);
 	}
 	for (i = 0; i < 2; i++) {
 		uint8_t *p = img + ph + i * phsz;
 
-		p32(p, 1); /* PT_LOAD */
+		put_le32(p, 1); /* PT_LOAD */
 		if (is64) {
-			p64(p + 8, seg[i][0]);
-			p64(p + 16, seg[i][1]);
-			p64(p + 24, seg[i][2]);
-			p64(p + 32, seg[i][3]);
-			p64(p + 40, seg[i][4]);
+			put_le64(p + 8, seg[i][0]);
+			put_le64(p + 16, seg[i][1]);
+			put_le64(p + 24, seg[i][2]);
+			put_le64(p + 32, seg[i][3]);
+			put_le64(p + 40, seg[i][4]);
 		} else {
-			p32(p + 4, (uint32_t)seg[i][0]);
-			p32(p + 8, (uint32_t)seg[i][1]);
-			p32(p + 12, (uint32_t)seg[i][2]);
-			p32(p + 16, (uint32_t)seg[i][3]);
-			p32(p + 20, (uint32_t)seg[i][4]);
+			put_le32(p + 4, (uint32_t)seg[i][0]);
+			put_le32(p + 8, (uint32_t)seg[i][1]);
+			put_le32(p + 12, (uint32_t)seg[i][2]);
+			put_le32(p + 16, (uint32_t)seg[i][3]);
+			put_le32(p + 20, (uint32_t)seg[i][4]);
 		}
 	}
 	put_mb_header(img, MB_HDR_OFF, MULTIBOOT_PAGE_ALIGN |
@@ -694,19 +658,19 @@ static void test_mb_elf64_and_bad_elf(void **state)
 
 	/* ELF32 whose segment runs past the end of the file. */
 	img = make_elf(false);
-	p32(img + 52 + 32 + 16, 0x2000); /* seg 1 filesz */
-	p32(img + 52 + 32 + 20, 0x2000);
+	put_le32(img + 52 + 32 + 16, 0x2000); /* seg 1 filesz */
+	put_le32(img + 52 + 32 + 20, 0x2000);
 	assert_int_equal(mb_load(img, MB_IMG_LEN, "", NULL, 0, &e, &why),
 			 -EINVAL);
 	/* Segment over the info area: refused before anything is written. */
-	p32(img + 52 + 32 + 16, 0x40);
-	p32(img + 52 + 32 + 12, MULTIBOOT_INFO_GPA);
+	put_le32(img + 52 + 32 + 16, 0x40);
+	put_le32(img + 52 + 32 + 12, MULTIBOOT_INFO_GPA);
 	memset(ram + 0x100000, 0xaa, 0x100);
 	assert_int_equal(mb_load(img, MB_IMG_LEN, "", NULL, 0, &e, &why),
 			 -ENOMEM);
 	assert_int_equal(ram[0x100000], 0xaa);
 	/* Segment in the BIOS hole. */
-	p32(img + 52 + 32 + 12, 0xf0000);
+	put_le32(img + 52 + 32 + 12, 0xf0000);
 	assert_int_equal(mb_load(img, MB_IMG_LEN, "", NULL, 0, &e, &why),
 			 -ENOMEM);
 	/* Not ELF at all, no kludge. */
@@ -729,11 +693,11 @@ static void test_mb_aout_kludge(void **state)
 		img[i] = (uint8_t)(i ^ 0x3c);
 	/* Load the whole file at 0x200000; header at 0x200020. */
 	put_mb_header(img, off, MULTIBOOT_AOUT_KLUDGE | MULTIBOOT_PAGE_ALIGN);
-	p32(img + off + 12, 0x200020);            /* header_addr */
-	p32(img + off + 16, 0x200000);            /* load_addr */
-	p32(img + off + 20, 0x200300);            /* load_end_addr */
-	p32(img + off + 24, 0x201000);            /* bss_end_addr */
-	p32(img + off + 28, 0x200040);            /* entry_addr */
+	put_le32(img + off + 12, 0x200020);            /* header_addr */
+	put_le32(img + off + 16, 0x200000);            /* load_addr */
+	put_le32(img + off + 20, 0x200300);            /* load_end_addr */
+	put_le32(img + off + 24, 0x201000);            /* bss_end_addr */
+	put_le32(img + off + 28, 0x200040);            /* entry_addr */
 	assert_int_equal(mb_load(img, sizeof(img), "", NULL, 0, &e, &why), 0);
 	assert_memory_equal(ram + 0x200000, img, 0x300);
 	assert_int_equal(ram[0x200300], 0);       /* bss zeroed */
@@ -741,12 +705,12 @@ static void test_mb_aout_kludge(void **state)
 	assert_int_equal(ram[0x201000], 0xaa);
 	assert_int_equal(e.eip, 0x200040);
 	/* load_end_addr beyond the file: refused. */
-	p32(img + off + 20, 0x200500);
+	put_le32(img + off + 20, 0x200500);
 	assert_int_equal(mb_load(img, sizeof(img), "", NULL, 0, &e, &why),
 			 -EINVAL);
 	/* Entry outside the loaded range. */
-	p32(img + off + 20, 0x200300);
-	p32(img + off + 28, 0x300000);
+	put_le32(img + off + 20, 0x200300);
+	put_le32(img + off + 28, 0x300000);
 	assert_int_equal(mb_load(img, sizeof(img), "", NULL, 0, &e, &why),
 			 -EINVAL);
 }
