@@ -49,6 +49,7 @@ include console/build.mk
 -include vm/build.mk
 -include tests/guest/build.mk
 -include tests/unit/build.mk
+-include tests/fuzz/build.mk
 -include hosted/build.mk
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS) $(PURE_SRCS)))
@@ -145,6 +146,8 @@ itest: setup all
 
 test: setup
 	$(MAKE) unit
+	$(MAKE) fuzz
+	$(MAKE) hosted
 	$(MAKE) all
 	python3 tests/integration/run.py
 
@@ -155,6 +158,6 @@ run: setup all
 	bash tools/qemu-run --interactive --smp 2
 
 clean:
-	rm -rf $(B)/k $(B)/h $(B)/hr $(B)/tests $(B)/keel* $(B)/pxe
+	rm -rf $(B)/k $(B)/h $(B)/hr $(B)/fz $(B)/fuzz $(B)/tests $(B)/keel* $(B)/pxe
 
 -include $(shell find $(B)/k $(B)/h $(B)/hr -name '*.d' 2>/dev/null)

@@ -168,8 +168,8 @@ static void acpi_pm_write(void *dev, uint64_t off, unsigned int size,
 		uint64_t o = off + i;
 		uint8_t b = (uint8_t)(val >> (8 * i));
 
-		if (o >= ACPI_PM_TMR)
-			continue;       /* PM_TMR is read-only; rest reserved */
+		if (o >= ACPI_PM_CNT + 2)
+			continue;       /* 6-7 reserved, PM_TMR read-only */
 		mask[o / 2] |= (uint16_t)(0xffu << (8 * (o % 2)));
 		bits[o / 2] |= (uint16_t)(b << (8 * (o % 2)));
 	}

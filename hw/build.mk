@@ -8,3 +8,5 @@ PURE_SRCS += hw/pci.c hw/i440fx.c hw/fw_cfg.c hw/port92.c hw/debugexit.c \
 PURE_SRCS += hw/ioapic.c hw/lapic.c hw/lapic_regs.c
 # ACPI tables for the guest, their AML writer and the PM1/PM-timer device.
 PURE_SRCS += hw/aml.c hw/acpi_tables.c hw/acpi_pm.c
+# The pc board (issue 3): builds and wires the machine.
+PURE_SRCS += hw/pc.c hw/pc_irq.c

@@ -7,6 +7,7 @@ PKGS=(
   build-essential nasm gnu-efi           # compiler, entry stubs, UEFI crt0/lds/libs
   newlib-source                          # libc for the image, built by tools/build-newlib.sh
   libcmocka-dev                          # host unit tests
+  clang libclang-rt-14-dev               # libFuzzer + ASan/UBSan runtimes (make fuzz)
   qemu-system-x86 ovmf                   # whole-image tests under TCG
   bochs bochsbios vgabios                # whole-image tests under emulated VT-x
   mtools dosfstools gdisk                # keel.img: GPT + FAT ESP without loop devices

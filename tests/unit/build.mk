@@ -46,3 +46,11 @@ UNIT_DEPS_test_run := vm/vm.c vm/run.c vm/bus.c vm/timerq.c vm/e820.c
 UNIT_TESTS += tests/unit/test_loaders_real.c
 UNIT_DEPS_test_loaders_real := $(UNIT_DEPS_test_loaders)
 $(B)/tests/test_loaders_real: | $(GUEST_KERNELS) $(GUEST_VMLINUZ)
+# The pc board: every device model, the engine and the loaders.
+UNIT_TESTS += tests/unit/test_pc.c
+UNIT_DEPS_test_pc := hw/pc.c hw/pc_irq.c hw/i8259.c hw/i8254.c hw/port61.c \
+	hw/mc146818.c hw/ns16550.c hw/pci.c hw/i440fx.c hw/fw_cfg.c \
+	hw/port92.c hw/debugexit.c hw/debugcon.c hw/port80.c hw/i8042.c \
+	hw/ioapic.c hw/lapic.c hw/lapic_regs.c hw/aml.c hw/acpi_tables.c \
+	hw/acpi_pm.c vm/vm.c vm/run.c vm/bus.c vm/timerq.c vm/e820.c \
+	vm/bootcpu.c vm/linux_boot.c vm/multiboot.c

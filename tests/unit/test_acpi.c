@@ -532,6 +532,21 @@ static void test_pm_tmr_sts_w1c(void **state)
 	assert_false(irq_level(SCI));               /* nothing enabled */
 }
 
+/* Ports 6-7 are reserved: a write there once overran the register arrays
+ * (found by tests/fuzz/fuzz_acpi_pm). It must change nothing. */
+static void test_pm_reserved_ports_ignored(void **state)
+{
+	(void)state;
+	outw(PM + ACPI_PM_EN, ACPI_PM1_PWRBTN);
+	uint16_t sts = inw(PM + ACPI_PM_STS), en = inw(PM + ACPI_PM_EN), cnt = inw(PM + ACPI_PM_CNT);
+	outw(PM + 6, 0xffff);
+	outb(PM + 7, 0xff);
+	assert_int_equal(inw(PM + ACPI_PM_STS), sts);
+	assert_int_equal(inw(PM + ACPI_PM_EN), en);
+	assert_int_equal(inw(PM + ACPI_PM_CNT), cnt);
+	assert_int_equal(poweroffs, 0);
+}
+
 static void test_pm_sci_timer(void **state)
 {
 	(void)state;
@@ -649,6 +664,7 @@ int main(void)
 		cmocka_unit_test_setup(test_pm_timer_rate, pm_setup),
 		cmocka_unit_test_setup(test_pm_timer_wrap, pm_setup),
 		cmocka_unit_test_setup(test_pm_tmr_sts_w1c, pm_setup),
+		cmocka_unit_test_setup(test_pm_reserved_ports_ignored, pm_setup),
 		cmocka_unit_test_setup(test_pm_sci_timer, pm_setup),
 		cmocka_unit_test_setup(test_pm_sci_en_gates, pm_setup),
 		cmocka_unit_test_setup(test_pm_poweroff, pm_setup),

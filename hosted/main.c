@@ -1,0 +1,297 @@
+/* keel-run: the engine (vm/, hw/) as a Linux program, with options that
+ * mirror qemu-system-x86_64's. For tests, fuzzing and benchmarks; never part
+ * of the image. Exit status: the guest's isa-debug-exit value ((v << 1) | 1),
+ * 0 when the guest powers off, 1 for our own errors, 2 for bad usage. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include "hosted/hosted.h"
+#include "hw/pc.h"
+#include "vm/run.h"
+#include "vm/vm.h"
+
+#define SERIAL_POLL_NS 1000000ull /* look at stdin every 1 ms of guest time */
+
+struct opts {
+	uint64_t ram_mib;
+	unsigned int smp;
+	const char *kernel, *initrd, *append, *serial;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: keel-run [options]\n"
+		"  -m MIB[M|G]        guest RAM (default 128 MiB)\n"
+		"  -smp N             vCPUs (default 1)\n"
+		"  -kernel FILE       a Linux bzImage or a Multiboot 1 kernel\n"
+		"  -initrd FILE       initial ramdisk (Linux)\n"
+		"  -append STRING     kernel command line\n"
+		"  -serial stdio|none COM1 on stdin/stdout (default) or nowhere\n"
+		"  -nographic, -display none, -no-reboot, -accel tcg, -device isa-debug-exit...\n"
+		"                     accepted for QEMU compatibility (always so here)\n"
+		"  -h, --help         this text\n"
+		"The machine is QEMU's pc (i440FX + PIIX3) with isa-debug-exit at 0xf4:\n"
+		"the exit status is the guest's debug-exit value, (v << 1) | 1.\n");
+}
+
+static int parse_size_mib(const char *s, uint64_t *mib)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s)
+		return -1;
+	if (*end == 'G' || *end == 'g')
+		v *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		end++;
+	if (*end || !v || v > (1ull << 20))
+		return -1;
+	*mib = v;
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	*o = (struct opts){.ram_mib = 128, .smp = 1, .serial = "stdio"};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] == '-' && a[1] == '-')
+			a++; /* QEMU takes --opt too */
+		if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!strcmp(a, "-nographic") || !strcmp(a, "-no-reboot"))
+			continue;
+		int takes = !strcmp(a, "-m") || !strcmp(a, "-smp") || !strcmp(a, "-kernel") ||
+			    !strcmp(a, "-initrd") || !strcmp(a, "-append") || !strcmp(a, "-serial") ||
+			    !strcmp(a, "-display") || !strcmp(a, "-accel") || !strcmp(a, "-device");
+		if (!takes) {
+			fprintf(stderr, "keel-run: unknown option '%s' (try --help)\n", argv[i]);
+			return -1;
+		}
+		if (!v) {
+			fprintf(stderr, "keel-run: %s needs an argument\n", argv[i]);
+			return -1;
+		}
+		i++;
+		if (!strcmp(a, "-m")) {
+			if (parse_size_mib(v, &o->ram_mib) || o->ram_mib < 2) {
+				fprintf(stderr, "keel-run: -m: bad size '%s' (e.g. 256, 256M, 1G)\n", v);
+				return -1;
+			}
+		} else if (!strcmp(a, "-smp")) {
+			char *end;
+			unsigned long n = strtoul(v, &end, 10); /* "N" or "N,..." */
+			if (end == v || (*end && *end != ',') || !n || n > VM_MAX_VCPUS) {
+				fprintf(stderr, "keel-run: -smp: need 1..%d CPUs, got '%s'\n", VM_MAX_VCPUS, v);
+				return -1;
+			}
+			o->smp = (unsigned int)n;
+		} else if (!strcmp(a, "-kernel"))
+			o->kernel = v;
+		else if (!strcmp(a, "-initrd"))
+			o->initrd = v;
+		else if (!strcmp(a, "-append"))
+			o->append = v;
+		else if (!strcmp(a, "-serial")) {
+			if (strcmp(v, "stdio") && strcmp(v, "none")) {
+				fprintf(stderr, "keel-run: -serial: only stdio and none are supported\n");
+				return -1;
+			}
+			o->serial = v;
+		} else if (!strcmp(a, "-accel") && strcmp(v, "tcg") && strncmp(v, "tcg,", 4)) {
+			fprintf(stderr, "keel-run: -accel: only tcg (keel's translator) runs here\n");
+			return -1;
+		} else if (!strcmp(a, "-device") && strncmp(v, "isa-debug-exit", 14)) {
+			fprintf(stderr, "keel-run: -device %s: not supported (the pc machine is fixed)\n", v);
+			return -1;
+		}
+	}
+	if (!o->kernel) {
+		fprintf(stderr, "keel-run: -kernel is required (there is no guest firmware yet)\n");
+		return -1;
+	}
+	if (o->initrd && !o->kernel) {
+		fprintf(stderr, "keel-run: -initrd needs -kernel\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- host services ------------------------------------------------------ */
+static void *ram_alloc(void *o, uint64_t n)
+{
+	(void)o;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+static void ram_free(void *o, void *p, uint64_t n) { (void)o; munmap(p, n); }
+static uint64_t clock_ns(void *o)
+{
+	(void)o;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct hosted {
+	struct vm vm;
+	struct pc pc;
+	int in_fd; /* -1 without -serial stdio, or after EOF */
+	struct timerq_timer poll_timer;
+	struct termios saved;
+	int restore_tty;
+};
+
+static void feed_serial(struct hosted *h, int timeout_ms)
+{
+	struct pollfd p = {.fd = h->in_fd, .events = POLLIN};
+	uint8_t buf[256];
+	if (h->in_fd < 0 || poll(&p, 1, timeout_ms) <= 0)
+		return;
+	ssize_t n = read(h->in_fd, buf, sizeof(buf));
+	if (n <= 0) {
+		h->in_fd = -1; /* EOF: the guest just sees no more input */
+		return;
+	}
+	/* The UART's FIFO may be full: keep what it did not take for later. */
+	size_t done = 0;
+	while (done < (size_t)n) {
+		size_t k = pc_serial_input(&h->pc, buf + done, (size_t)n - done);
+		if (!k) {
+			/* Guest not reading: drop rather than stall the VM forever. */
+			break;
+		}
+		done += k;
+	}
+}
+
+static void wait_fn(void *o, uint64_t deadline)
+{
+	struct hosted *h = o;
+	uint64_t now = clock_ns(NULL);
+	int ms = deadline > now ? (int)((deadline - now + 999999) / 1000000) : 0;
+	if (h->in_fd >= 0)
+		feed_serial(h, ms);
+	else if (ms)
+		usleep((useconds_t)ms * 1000);
+}
+
+static void poll_tick(void *o)
+{
+	struct hosted *h = o;
+	feed_serial(h, 0);
+	hw_timer_arm(&h->vm.env, &h->poll_timer, vm_clock_ns(&h->vm) + SERIAL_POLL_NS);
+}
+
+static void out_stdout(void *o, const uint8_t *buf, size_t n)
+{
+	(void)o;
+	fwrite(buf, 1, n, stdout);
+	fflush(stdout);
+}
+
+static void *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "keel-run: cannot open '%s': %s\n", path, strerror(errno));
+		return NULL;
+	}
+	void *p = malloc(st.st_size ? (size_t)st.st_size : 1);
+	size_t got = 0;
+	while (p && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, (char *)p + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!p || got != (size_t)st.st_size) {
+		fprintf(stderr, "keel-run: cannot read '%s'\n", path);
+		free(p);
+		return NULL;
+	}
+	*len = got;
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	static struct hosted h;
+	struct opts o;
+	const char *why = NULL;
+
+	if (parse(argc, argv, &o))
+		return 2;
+	const struct vcpu_ops *cpu = hosted_cpu_backend();
+	if (!cpu) {
+		fprintf(stderr, "keel-run: no CPU backend in this build yet: the translator (tcg/) "
+				"is what runs guests here\n");
+		return 1;
+	}
+	size_t klen, ilen = 0;
+	void *kernel = slurp(o.kernel, &klen), *initrd = NULL;
+	if (!kernel || (o.initrd && !(initrd = slurp(o.initrd, &ilen))))
+		return 1;
+
+	static const struct vm_host host_ops = {ram_alloc, ram_free, clock_ns, wait_fn, NULL, &h};
+	int r = vm_init(&h.vm, "keel-run", o.ram_mib << 20, &host_ops);
+	if (r) {
+		fprintf(stderr, "keel-run: cannot create the VM: %s\n", strerror(-r));
+		return 1;
+	}
+	struct pc_config cfg = {
+		.ncpus = o.smp,
+		.cpu_ops = cpu,
+		.serial_out = strcmp(o.serial, "none") ? out_stdout : NULL,
+		.debugcon_out = NULL,
+		.rtc_base_time = (uint64_t)time(NULL),
+	};
+	r = pc_init(&h.pc, &h.vm, &cfg);
+	if (r) {
+		fprintf(stderr, "keel-run: cannot build the pc machine: %s\n", strerror(-r));
+		return 1;
+	}
+	r = pc_load_multiboot(&h.pc, kernel, klen, o.append ? o.append : "", &why);
+	if (r == -ENOEXEC) /* not multiboot: a Linux bzImage then, as QEMU decides */
+		r = pc_load_linux(&h.pc, kernel, klen, initrd, ilen, o.append ? o.append : "", &why);
+	if (r) {
+		fprintf(stderr, "keel-run: cannot load '%s': %s\n", o.kernel, why ? why : strerror(-r));
+		return 1;
+	}
+
+	h.in_fd = strcmp(o.serial, "stdio") ? -1 : STDIN_FILENO;
+	if (h.in_fd >= 0 && isatty(h.in_fd) && !tcgetattr(h.in_fd, &h.saved)) {
+		struct termios raw = h.saved;
+		cfmakeraw(&raw);
+		raw.c_oflag |= OPOST; /* keep our own stderr readable */
+		if (!tcsetattr(h.in_fd, TCSANOW, &raw))
+			h.restore_tty = 1;
+	}
+	hw_timer_init(&h.poll_timer, poll_tick, &h);
+	hw_timer_arm(&h.vm.env, &h.poll_timer, SERIAL_POLL_NS);
+
+	int status = vm_run(&h.vm);
+	if (h.restore_tty)
+		tcsetattr(h.in_fd, TCSANOW, &h.saved);
+	if (h.vm.state == VM_CRASHED) {
+		fprintf(stderr, "keel-run: guest crashed: %s\n", h.vm.stop_reason);
+		return 1;
+	}
+	pc_destroy(&h.pc);
+	vm_destroy(&h.vm);
+	return status < 0 ? 0 : status;
+}
