@@ -54,3 +54,14 @@ UNIT_DEPS_test_pc := hw/pc.c hw/pc_irq.c hw/i8259.c hw/i8254.c hw/port61.c \
 	hw/ioapic.c hw/lapic.c hw/lapic_regs.c hw/aml.c hw/acpi_tables.c \
 	hw/acpi_pm.c vm/vm.c vm/run.c vm/bus.c vm/timerq.c vm/e820.c \
 	vm/bootcpu.c vm/linux_boot.c vm/multiboot.c
+# x86/ instruction decoder (issues 4, 5): directed cases and a differential
+# run against objdump; the samples are generated into $(B)/gen.
+UNIT_TESTS += tests/unit/test_decode.c
+UNIT_DEPS_test_decode := x86/decode.c x86/decode_tables.c
+$(B)/gen/decode_diff.h: tests/unit/gen_decode_diff.py
+	@mkdir -p $(dir $@)
+	python3 $< $@
+$(B)/h/tests/unit/test_decode.o: $(B)/gen/decode_diff.h
+$(B)/h/tests/unit/test_decode.o: HCFLAGS += -I$(B)/gen
+UNIT_TESTS += tests/unit/test_vmconfig.c
+UNIT_DEPS_test_vmconfig := vm/vmconfig.c
