@@ -47,6 +47,7 @@ include drivers/build.mk
 include console/build.mk
 -include hw/build.mk
 -include vm/build.mk
+-include x86/build.mk
 -include tests/guest/build.mk
 -include tests/unit/build.mk
 -include tests/fuzz/build.mk
