@@ -23,13 +23,30 @@ const char *efi_strerror(EFI_STATUS st);
 struct efi_source {
 	EFI_FILE_HANDLE root; /* ESP */
 	EFI_PXE_BASE_CODE *pxe; /* PXE */
-	EFI_HANDLE pxe_handle;
 	EFI_IP_ADDRESS server;
+	int no_udp; /* the PXE base code's UdpWrite/UdpRead failed: use Mtftp */
 	char dir[128]; /* directory of the boot file on the TFTP server */
 	char name[64]; /* "esp" or "tftp://a.b.c.d/dir" */
 };
 
 int efi_source_open(EFI_HANDLE image, struct efi_source *src);
+
+/* Progress of one file load: a "loading" line, then one per quarter, for
+ * files of at least 1 MiB whose size is known. */
+struct efi_progress {
+	const char *path;
+	uint64_t total, done;
+	int shown; /* quarters already printed */
+};
+void efi_progress_start(struct efi_progress *p, uint64_t total);
+void efi_progress_update(struct efi_progress *p);
+
+/* efi_tftp.c: reads server:name by TFTP over the PXE base code's UDP calls
+ * into fresh pages with one spare byte. Returns 0, -1 with *why set, or
+ * EFI_TFTP_NO_UDP (with *why) if the firmware's UDP calls are unusable. */
+#define EFI_TFTP_NO_UDP 1
+int efi_tftp_read(EFI_PXE_BASE_CODE *pxe, const EFI_IP_ADDRESS *server, const char *name,
+		  struct efi_progress *p, void **data, uint64_t *size, const char **why);
 /* Reads a whole file into fresh pages. Returns 0 or -1 with *why set;
  * prints progress for large files. */
 int efi_read_file(struct efi_source *src, const char *path, void **data, uint64_t *size,

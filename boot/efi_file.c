@@ -1,6 +1,6 @@
 /* Reading keel.cfg and the files it names from where keel was loaded:
  * the ESP (UEFI spec 2.9 §13.4 Simple File System) or the PXE server
- * (§24.3 PXE Base Code Protocol, Mtftp). */
+ * (§24.3 PXE Base Code Protocol: our TFTP client in efi_tftp.c, or Mtftp). */
 #include <string.h>
 #include <stdio.h>
 #include "boot/efi.h"
@@ -9,15 +9,14 @@
 #define PROGRESS_MIN (1u << 20) /* smaller files load without progress lines */
 #define CHUNK (1u << 20)
 
-/* Progress state shared with the PXE callback, which UEFI calls per packet. */
-struct progress {
-	const char *path;
-	uint64_t total, done;
-	int shown; /* quarters already printed */
-};
-static struct progress *pxe_progress;
+void efi_progress_start(struct efi_progress *p, uint64_t total)
+{
+	p->total = total;
+	if (total >= PROGRESS_MIN)
+		klog(LOG_INFO, "boot: loading %s (%llu bytes)", p->path, (unsigned long long)total);
+}
 
-static void progress_update(struct progress *p)
+void efi_progress_update(struct efi_progress *p)
 {
 	if (p->total < PROGRESS_MIN)
 		return;
@@ -28,31 +27,7 @@ static void progress_update(struct progress *p)
 	}
 }
 
-static EFI_PXE_BASE_CODE_CALLBACK_STATUS EFIAPI pxe_cb(EFI_PXE_BASE_CODE_CALLBACK_PROTOCOL *This,
-							EFI_PXE_BASE_CODE_FUNCTION fn, BOOLEAN rx,
-							UINT32 len, EFI_PXE_BASE_CODE_PACKET *pkt)
-{
-	(void)This;
-	(void)pkt;
-	static int seen;
-	if (!seen++)
-		klog(LOG_DEBUG, "boot: PXE callback fn=%d rx=%d len=%u", fn, rx, len);
-	/* A TFTP DATA packet carries a 4-byte header (RFC 1350). */
-	if (pxe_progress && fn == EFI_PXE_BASE_CODE_FUNCTION_MTFTP && rx && len > 4) {
-		pxe_progress->done += len - 4;
-		if (pxe_progress->done > pxe_progress->total)
-			pxe_progress->done = pxe_progress->total;
-		progress_update(pxe_progress);
-	}
-	return EFI_PXE_BASE_CODE_CALLBACK_STATUS_CONTINUE;
-}
-
-static EFI_PXE_BASE_CODE_CALLBACK_PROTOCOL pxe_cb_proto = {
-	.Revision = EFI_PXE_BASE_CODE_CALLBACK_INTERFACE_REVISION,
-	.Callback = pxe_cb,
-};
-
-static void pxe_setup(EFI_HANDLE image, struct efi_source *src, EFI_HANDLE dev)
+static void pxe_setup(struct efi_source *src)
 {
 	EFI_PXE_BASE_CODE_MODE *m = src->pxe->Mode;
 	EFI_PXE_BASE_CODE_PACKET *reply = &m->DhcpAck;
@@ -80,19 +55,6 @@ static void pxe_setup(EFI_HANDLE image, struct efi_source *src, EFI_HANDLE dev)
 	}
 	snprintf(src->name, sizeof(src->name), "tftp://%u.%u.%u.%u/%s", ip[0], ip[1], ip[2], ip[3],
 		 src->dir);
-
-	/* Ask for per-packet callbacks, for progress on large files. */
-	EFI_HANDLE h = dev;
-	BOOLEAN yes = TRUE;
-	EFI_STATUS st = uefi_call_wrapper(efi_bs->InstallProtocolInterface, 4, &h,
-					  &gEfiPxeBaseCodeCallbackProtocolGuid, EFI_NATIVE_INTERFACE,
-					  &pxe_cb_proto);
-	if (!EFI_ERROR(st))
-		st = uefi_call_wrapper(src->pxe->SetParameters, 6, src->pxe, NULL, NULL, NULL, NULL,
-				       &yes);
-	if (EFI_ERROR(st))
-		klog(LOG_DEBUG, "boot: no PXE progress callbacks (%s)", efi_strerror(st));
-	(void)image;
 }
 
 int efi_source_open(EFI_HANDLE image, struct efi_source *src)
@@ -109,8 +71,7 @@ int efi_source_open(EFI_HANDLE image, struct efi_source *src)
 	st = uefi_call_wrapper(efi_bs->HandleProtocol, 3, li->DeviceHandle,
 			       &gEfiPxeBaseCodeProtocolGuid, (void **)&src->pxe);
 	if (!EFI_ERROR(st) && src->pxe->Mode && src->pxe->Mode->Started) {
-		src->pxe_handle = li->DeviceHandle;
-		pxe_setup(image, src, li->DeviceHandle);
+		pxe_setup(src);
 		return 0;
 	}
 	src->pxe = NULL;
@@ -125,36 +86,29 @@ int efi_source_open(EFI_HANDLE image, struct efi_source *src)
 	return 0;
 }
 
-static int read_tftp(struct efi_source *src, const char *path, void **data, uint64_t *size,
-		     const char **why, struct progress *p)
+/* Fallback for firmware whose UdpWrite/UdpRead fail: Mtftp gets the size,
+ * then the file, with no progress on OVMF (it calls no PXE callback). */
+static int read_mtftp(struct efi_source *src, char *name, void **data, uint64_t *size,
+		      const char **why, struct efi_progress *p)
 {
-	char name[256];
 	UINT64 sz = 0;
 	EFI_STATUS st;
 
-	if (snprintf(name, sizeof(name), "%s%s", src->dir, path) >= (int)sizeof(name)) {
-		*why = "path too long";
-		return -1;
-	}
 	st = uefi_call_wrapper(src->pxe->Mtftp, 10, src->pxe, EFI_PXE_BASE_CODE_TFTP_GET_FILE_SIZE,
 			       NULL, FALSE, &sz, NULL, &src->server, (UINT8 *)name, NULL, FALSE);
 	if (EFI_ERROR(st)) {
 		*why = efi_strerror(st);
 		return -1;
 	}
-	p->total = sz;
-	if (sz >= PROGRESS_MIN)
-		klog(LOG_INFO, "boot: loading %s (%llu bytes)", path, (unsigned long long)sz);
+	efi_progress_start(p, sz);
 	*data = efi_alloc_pages(sz + 1, 0);
 	if (!*data) {
 		*why = "out of memory";
 		return -1;
 	}
-	pxe_progress = p;
 	UINT64 got = sz + 1;
 	st = uefi_call_wrapper(src->pxe->Mtftp, 10, src->pxe, EFI_PXE_BASE_CODE_TFTP_READ_FILE, *data,
 			       FALSE, &got, NULL, &src->server, (UINT8 *)name, NULL, FALSE);
-	pxe_progress = NULL;
 	if (EFI_ERROR(st)) {
 		uefi_call_wrapper(efi_bs->FreePages, 2, (EFI_PHYSICAL_ADDRESS)(uintptr_t)*data,
 				  (sz + 4096) / 4096);
@@ -165,8 +119,31 @@ static int read_tftp(struct efi_source *src, const char *path, void **data, uint
 	return 0;
 }
 
+/* Our own TFTP client first (boot/efi_tftp.c): it shows progress, reports
+ * the server's error message, and works on iPXE, whose Mtftp cannot size a
+ * file. Mtftp stays as the fallback for a PXE base code without usable UDP
+ * calls; once those fail, later files go straight to Mtftp. */
+static int read_tftp(struct efi_source *src, const char *path, void **data, uint64_t *size,
+		     const char **why, struct efi_progress *p)
+{
+	char name[256];
+
+	if (snprintf(name, sizeof(name), "%s%s", src->dir, path) >= (int)sizeof(name)) {
+		*why = "path too long";
+		return -1;
+	}
+	if (!src->no_udp) {
+		int r = efi_tftp_read(src->pxe, &src->server, name, p, data, size, why);
+		if (r != EFI_TFTP_NO_UDP)
+			return r;
+		klog(LOG_INFO, "boot: PXE UDP unusable (%s); using the firmware's Mtftp", *why);
+		src->no_udp = 1;
+	}
+	return read_mtftp(src, name, data, size, why, p);
+}
+
 static int read_esp(struct efi_source *src, const char *path, void **data, uint64_t *size,
-		    const char **why, struct progress *p)
+		    const char **why, struct efi_progress *p)
 {
 	CHAR16 wpath[256];
 	EFI_FILE_HANDLE f;
@@ -192,9 +169,7 @@ static int read_esp(struct efi_source *src, const char *path, void **data, uint6
 		*why = EFI_ERROR(st) ? efi_strerror(st) : "is a directory";
 		return -1;
 	}
-	p->total = info.fi.FileSize;
-	if (p->total >= PROGRESS_MIN)
-		klog(LOG_INFO, "boot: loading %s (%llu bytes)", path, (unsigned long long)p->total);
+	efi_progress_start(p, info.fi.FileSize);
 	*data = efi_alloc_pages(p->total + 1, 0);
 	if (!*data) {
 		uefi_call_wrapper(f->Close, 1, f);
@@ -211,7 +186,7 @@ static int read_esp(struct efi_source *src, const char *path, void **data, uint6
 			return -1;
 		}
 		p->done += n;
-		progress_update(p);
+		efi_progress_update(p);
 	}
 	uefi_call_wrapper(f->Close, 1, f);
 	*size = p->total;
@@ -221,7 +196,7 @@ static int read_esp(struct efi_source *src, const char *path, void **data, uint6
 int efi_read_file(struct efi_source *src, const char *path, void **data, uint64_t *size,
 		  const char **why, int quiet)
 {
-	struct progress p = {.path = path};
+	struct efi_progress p = {.path = path};
 	int r;
 
 	*why = "no boot device";

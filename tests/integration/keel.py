@@ -65,11 +65,13 @@ class Keel:
         self.reader.start()
 
     @classmethod
-    def qemu(cls, name, image=None, pxe=None, smp=1, mem=1024, limit=600):
-        """limit: the launcher's own watchdog, in case this driver dies."""
+    def qemu(cls, name, image=None, pxe=None, smp=1, mem=1024, limit=600, ipxe=False):
+        """limit: the launcher's own watchdog, in case this driver dies.
+        ipxe: with pxe, boot through the NIC's iPXE ROM, not OVMF's PXE."""
         argv = [os.path.join(ROOT, 'tools', 'qemu-run'), '--smp', str(smp), '-m', str(mem),
                 '--timeout', str(limit)]
         argv += ['--pxe', pxe] if pxe else ['--image', image]
+        argv += ['--ipxe'] if ipxe else []
         return cls(name, argv)
 
     @classmethod

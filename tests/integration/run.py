@@ -191,21 +191,55 @@ def qemu_poweroff(t):
         k.close()
 
 
-def pxe(t):
-    root = os.path.join(LOGDIR, 'pxe')
-    sh('bash', 'image/mkpxe.sh', root, EFI, os.path.join(CFG, 'smp.cfg'))
-    k = Keel.qemu(t.name, pxe=root, smp=1)
+def big_file():
+    big = os.path.join(LOGDIR, 'big.bin')
+    os.makedirs(LOGDIR, exist_ok=True)
+    with open(big, 'wb') as f:          # deterministic, not all zeros
+        f.write(bytes(range(256)) * (BIG_SIZE // 256))
+    return big
+
+
+def check_big_file(t, k):
+    esc = re.escape(BIG)
+    t.check('loading with size',
+            lambda: k.expect(r'boot: loading %s\s+\(%d bytes\)' % (esc, BIG_SIZE), QEMU_PROMPT_S)
+            and None)
+
+    def progress():
+        start = k.pos
+        k.expect(r'boot: loaded %s\s+\(%d bytes\)' % (esc, BIG_SIZE), 60)
+        pcts = re.findall(r'boot: %s\s+(\d+)%%' % esc, k.text[start:k.pos])
+        assert pcts, 'no progress lines'
+        return ' '.join(p + '%' for p in pcts)
+    t.check('progress and loaded', progress)
+
+
+def pxe_boot(t, ipxe):
+    root = os.path.join(LOGDIR, t.name)
+    sh('bash', 'image/mkpxe.sh', root, EFI, os.path.join(CFG, 'pxe.cfg'), '%s=%s' % (big_file(), BIG))
+    k = Keel.qemu(t.name, pxe=root, smp=1, ipxe=ipxe)
     try:
         def tftp():
             m = k.expect(r'config: read keel\.cfg from tftp://(\d+\.\d+\.\d+\.\d+)/\S*\s+\((\d+) bytes\)',
                          QEMU_PROMPT_S)
             assert m.group(1) == '10.0.2.2', 'server %s, expected 10.0.2.2' % m.group(1)
-            assert int(m.group(2)) == cfg_size('smp.cfg'), m.group(0)
+            assert int(m.group(2)) == cfg_size('pxe.cfg'), m.group(0)
             return m.group(0).split('from ')[1]
         t.check('keel.cfg read over TFTP', tftp)
+        check_big_file(t, k)
+        t.check('missing file named with the TFTP error',
+                lambda: k.line(r"boot: cannot read 'guests/absent\.bin': TFTP error 1", 30))
         prompt(t, k, QEMU_PROMPT_S)
     finally:
         k.close()
+
+
+def pxe(t):
+    pxe_boot(t, ipxe=False)
+
+
+def pxe_ipxe(t):
+    pxe_boot(t, ipxe=True)
 
 
 def badcfg(t):
@@ -235,24 +269,9 @@ def badcfg(t):
 
 
 def files(t):
-    big = os.path.join(LOGDIR, 'big.bin')
-    os.makedirs(LOGDIR, exist_ok=True)
-    with open(big, 'wb') as f:          # deterministic, not all zeros
-        f.write(bytes(range(256)) * (BIG_SIZE // 256))
-    k = Keel.qemu(t.name, image=image('files.cfg', '%s=%s' % (big, BIG)), smp=1)
+    k = Keel.qemu(t.name, image=image('files.cfg', '%s=%s' % (big_file(), BIG)), smp=1)
     try:
-        esc = re.escape(BIG)
-        t.check('loading with size',
-                lambda: k.expect(r'boot: loading %s\s+\(%d bytes\)' % (esc, BIG_SIZE), QEMU_PROMPT_S)
-                and None)
-
-        def progress():
-            start = k.pos
-            k.expect(r'boot: loaded %s\s+\(%d bytes\)' % (esc, BIG_SIZE), 60)
-            pcts = re.findall(r'boot: %s\s+(\d+)%%' % esc, k.text[start:k.pos])
-            assert pcts, 'no progress lines'
-            return ' '.join(p + '%' for p in pcts)
-        t.check('progress and loaded', progress)
+        check_big_file(t, k)
         prompt(t, k, QEMU_PROMPT_S)
     finally:
         k.close()
@@ -267,7 +286,7 @@ def bochs_smp2(t):
         k.close()
 
 
-TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, badcfg, files, bochs_smp2]
+TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, bochs_smp2]
 
 
 def main(argv):
