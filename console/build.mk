@@ -1,3 +1,3 @@
 # console/: the serial management console.
-KERNEL_SRCS += console/klog.c console/console.c console/cmds_core.c console/cmds_info.c
+KERNEL_SRCS += console/klog.c console/console.c console/cmds_core.c console/cmds_info.c console/vms.c
 PURE_SRCS += console/log.c console/lineedit.c

@@ -8,6 +8,7 @@
 #include "console/console.h"
 #include "console/klog.h"
 #include "console/lineedit.h"
+#include "console/vms.h"
 #include "drivers/uart.h"
 
 #define MAX_CMDS 64
@@ -85,6 +86,7 @@ void console_main(struct boot_info *bi)
 	console_register(help_cmd, 1);
 	console_cmds_core_register();
 	console_cmds_info_register();
+	vms_boot(bi);
 
 	uint64_t us = tsc_to_us(rdtsc() - bi->tsc_entry);
 	klog(LOG_INFO, "boot: efi_main to prompt %llu.%03llu ms", (unsigned long long)(us / 1000),

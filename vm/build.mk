@@ -4,3 +4,4 @@ PURE_SRCS += vm/bus.c vm/timerq.c
 PURE_SRCS += vm/e820.c vm/bootcpu.c vm/linux_boot.c vm/multiboot.c
 PURE_SRCS += vm/vm.c vm/run.c
 PURE_SRCS += vm/vmconfig.c
+PURE_SRCS += vm/gwalk.c

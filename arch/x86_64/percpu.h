@@ -23,6 +23,9 @@ struct cpu {
 	void *ist[3]; /* tops of the IST stacks (double fault, NMI, #MC) */
 	int vtx_usable;
 	char vtx_reason[112];
+	/* Work handed to an idle AP (smp_run_on): it runs fn(arg) then idles. */
+	void (*volatile work)(void *arg);
+	void *volatile work_arg;
 };
 
 extern struct cpu *cpus;

@@ -80,8 +80,34 @@ static void ap_main(uint32_t n)
 	c->apic_id = apic_id();
 	apic_timer_start();
 	__atomic_store_n(&c->state, CPU_ONLINE, __ATOMIC_RELEASE);
-	for (;;)
-		sti_hlt();
+	for (;;) {
+		void (*fn)(void *) = __atomic_exchange_n(&c->work, NULL, __ATOMIC_ACQ_REL);
+		if (fn)
+			fn(c->work_arg);
+		cli();
+		if (!c->work)
+			sti_hlt(); /* a wake IPI or the timer tick ends the HLT */
+		sti();
+	}
+}
+
+static void wake_isr(struct regs *r)
+{
+	(void)r;
+	apic_eoi();
+}
+
+int smp_run_on(uint32_t idx, void (*fn)(void *), void *arg)
+{
+	if (idx >= ncpus || idx == cpu_self_index() || cpus[idx].state != CPU_ONLINE)
+		return -1;
+	struct cpu *c = &cpus[idx];
+	if (c->work)
+		return -1; /* busy with earlier work (only the BSP hands out work) */
+	c->work_arg = arg;
+	__atomic_store_n(&c->work, fn, __ATOMIC_RELEASE);
+	apic_send_ipi(c->apic_id, APIC_IPI_WAKE_VECTOR);
+	return 0;
 }
 
 static void ping_isr(struct regs *r)
@@ -171,6 +197,7 @@ int smp_init(struct boot_info *bi)
 	uint32_t me = apic_id(), slots = ncpus;
 
 	idt_set_handler(APIC_IPI_PING_VECTOR, ping_isr);
+	idt_set_handler(APIC_IPI_WAKE_VECTOR, wake_isr);
 	if (!bi->trampoline || slots < 2) {
 		ncpus = 1;
 		return 1;

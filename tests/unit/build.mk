@@ -65,3 +65,10 @@ $(B)/h/tests/unit/test_decode.o: $(B)/gen/decode_diff.h
 $(B)/h/tests/unit/test_decode.o: HCFLAGS += -I$(B)/gen
 UNIT_TESTS += tests/unit/test_vmconfig.c
 UNIT_DEPS_test_vmconfig := vm/vmconfig.c
+# VT-x backend, pure parts (issue 5): capability MSRs and controls, EPT
+# tables, exit-qualification decoders.
+UNIT_TESTS += tests/unit/test_vmx_caps.c tests/unit/test_ept.c \
+	tests/unit/test_exitqual.c
+UNIT_DEPS_test_vmx_caps := vmx/caps.c
+UNIT_DEPS_test_ept := ept/ept.c
+UNIT_DEPS_test_exitqual := vmx/exitqual.c

@@ -1,0 +1,271 @@
+/* The VMs of keel.cfg: created at boot, started on a CPU of their own when
+ * they carry -autostart, and listed by `list`. Each VM runs its vCPUs on one
+ * idle AP with the backend that CPU supports (VT-x today; the translator
+ * when tcg/ exists). Guest COM1 output goes to the console, each line
+ * prefixed with the VM's name. */
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/tsc.h"
+#include "arch/x86_64/vmhost.h"
+#include "boot/bootinfo.h"
+#include "console/console.h"
+#include "console/klog.h"
+#include "console/vms.h"
+#include "hw/pc.h"
+#include "vm/run.h"
+#include "vm/vmconfig.h"
+#include "vmx/vmx.h"
+
+#define MAX_VMS CONFIG_MAX_VMS
+
+enum kvm_state { KVM_DEFINED, KVM_STARTING, KVM_RUNNING, KVM_STOPPED, KVM_CRASHED, KVM_FAILED };
+static const char *const state_names[] = {"defined", "starting", "running", "stopped", "crashed",
+					  "failed"};
+
+struct kvm {
+	char name[CFG_VM_NAME_MAX + 1];
+	struct vm_config cfg;
+	const struct boot_file *kernel, *initrd;
+	volatile enum kvm_state state;
+	uint32_t cpu;
+	const char *backend;
+	char why[160];
+	uint64_t start_tsc;
+	bool midline; /* guest output: the last byte was not a newline */
+	struct vm *vm;
+	struct pc *pc;
+};
+
+static struct kvm *kvms[MAX_VMS];
+static int nkvms;
+static struct boot_info *boot;
+
+static const struct boot_file *find_file(const char *path)
+{
+	for (int i = 0; path && i < boot->nfiles; i++)
+		if (!strcmp(boot->files[i].path, path))
+			return &boot->files[i];
+	return NULL;
+}
+
+static void guest_out(void *opaque, const uint8_t *buf, size_t n)
+{
+	struct kvm *k = opaque;
+	char line[256];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!k->midline)
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "[%s] ", k->name);
+		k->midline = buf[i] != '\n';
+		if (buf[i] != '\r')
+			line[len++] = (char)buf[i];
+		if (len > sizeof(line) - 48 || i + 1 == n) {
+			kwrite(line, len);
+			len = 0;
+		}
+	}
+}
+
+static void fail(struct kvm *k, const char *why)
+{
+	snprintf(k->why, sizeof(k->why), "%s", why);
+	k->state = KVM_FAILED;
+	klog(LOG_ERR, "vm %s: cannot start: %s", k->name, why);
+}
+
+/* Runs on the VM's own CPU. */
+static void vm_thread(void *arg)
+{
+	struct kvm *k = arg;
+	char why[128];
+	const char *load_why = NULL;
+
+	if (vmx_cpu_enable(why, sizeof(why))) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "no CPU backend on cpu%u: VT-x unusable (%s), and the "
+					   "translator (tcg/) is not built yet", k->cpu, why);
+		fail(k, msg);
+		return;
+	}
+	k->backend = vmx_vcpu_ops.name;
+	k->vm = calloc(1, sizeof(*k->vm));
+	k->pc = calloc(1, sizeof(*k->pc));
+	if (!k->vm || !k->pc || vm_init(k->vm, k->name, k->cfg.ram_mib << 20, &keel_vm_host)) {
+		fail(k, "out of memory for the VM or its RAM");
+		return;
+	}
+	struct pc_config pcfg = {
+		.ncpus = k->cfg.smp,
+		.cpu_ops = &vmx_vcpu_ops,
+		.serial_out = guest_out,
+		.out_opaque = k,
+	};
+	int r = pc_init(k->pc, k->vm, &pcfg);
+	if (r) {
+		snprintf(why, sizeof(why), "building the pc machine failed (%d)", r);
+		fail(k, why);
+		return;
+	}
+	const char *append = k->cfg.append ? k->cfg.append : "";
+	r = pc_load_multiboot(k->pc, k->kernel->data, k->kernel->size, append, &load_why);
+	if (r == -ENOEXEC)
+		r = pc_load_linux(k->pc, k->kernel->data, k->kernel->size,
+				  k->initrd ? k->initrd->data : NULL, k->initrd ? k->initrd->size : 0,
+				  append, &load_why);
+	if (r) {
+		snprintf(why, sizeof(why), "loading %s: %s", k->cfg.kernel, load_why ? load_why : "error");
+		fail(k, why);
+		return;
+	}
+	k->start_tsc = rdtsc();
+	k->state = KVM_RUNNING;
+	klog(LOG_INFO, "vm %s: running on cpu%u with %s, %u vCPU%s, %llu MiB", k->name, k->cpu,
+	     k->backend, k->cfg.smp, k->cfg.smp == 1 ? "" : "s", (unsigned long long)k->cfg.ram_mib);
+	int status = vm_run(k->vm);
+	if (k->midline)
+		kwrite("\n", 1), k->midline = false;
+	if (k->vm->state == VM_CRASHED) {
+		snprintf(k->why, sizeof(k->why), "%s", k->vm->stop_reason);
+		k->state = KVM_CRASHED;
+		klog(LOG_ERR, "vm %s: crashed: %s", k->name, k->why);
+	} else {
+		snprintf(k->why, sizeof(k->why), "%s, exit status %d", k->vm->stop_reason, status);
+		k->state = KVM_STOPPED;
+		klog(LOG_INFO, "vm %s: stopped: %s", k->name, k->why);
+	}
+}
+
+static int free_cpu(void)
+{
+	for (uint32_t i = 1; i < ncpus; i++) {
+		bool used = false;
+		for (int j = 0; j < nkvms; j++)
+			used |= kvms[j]->cpu == i && (kvms[j]->state == KVM_STARTING ||
+						     kvms[j]->state == KVM_RUNNING);
+		if (!used && cpus[i].state == CPU_ONLINE && !cpus[i].work)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void start(struct kvm *k)
+{
+	int cpu = free_cpu();
+	if (cpu < 0) {
+		fail(k, "no free CPU: each running VM takes one AP, and the BSP runs the console");
+		return;
+	}
+	k->cpu = (uint32_t)cpu;
+	k->state = KVM_STARTING;
+	if (smp_run_on(k->cpu, vm_thread, k))
+		fail(k, "could not hand the VM to its CPU");
+}
+
+static void define(const struct cfg_vm *c)
+{
+	char why[160];
+	struct kvm *k = calloc(1, sizeof(*k));
+	if (!k || nkvms >= MAX_VMS)
+		return;
+	snprintf(k->name, sizeof(k->name), "%s", c->name);
+	kvms[nkvms++] = k;
+	if (vm_config_parse(&k->cfg, c->argc, c->argv, why, sizeof(why))) {
+		klog(LOG_ERR, "keel.cfg:%d: vm %s: %s", c->line, c->name, why);
+		snprintf(k->why, sizeof(k->why), "bad options: %s", why);
+		k->state = KVM_FAILED;
+		return;
+	}
+	if (!k->cfg.kernel) {
+		fail(k, "no -kernel (guest firmware is not supported yet)");
+		return;
+	}
+	k->kernel = find_file(k->cfg.kernel);
+	k->initrd = find_file(k->cfg.initrd);
+	if (!k->kernel || (k->cfg.initrd && !k->initrd)) {
+		snprintf(why, sizeof(why), "'%s' was not loaded at boot",
+			 k->kernel ? k->cfg.initrd : k->cfg.kernel);
+		fail(k, why);
+		return;
+	}
+	if (k->cfg.autostart)
+		start(k);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (!nkvms) {
+		kprintf("no VMs (add `vm NAME -kernel FILE ... -autostart` lines to keel.cfg)\n");
+		return 0;
+	}
+	kprintf("%-12s %-9s %5s %8s %-6s %-5s %9s  %s\n", "NAME", "STATE", "VCPUS", "MEMORY", "ACCEL",
+		"CPU", "UPTIME", "NOTE");
+	for (int i = 0; i < nkvms; i++) {
+		struct kvm *k = kvms[i];
+		uint64_t up = k->state == KVM_RUNNING ? tsc_to_us(rdtsc() - k->start_tsc) / 1000000 : 0;
+		char cpu[8] = "-";
+		if (k->state != KVM_DEFINED && k->state != KVM_FAILED)
+			snprintf(cpu, sizeof(cpu), "cpu%u", k->cpu);
+		kprintf("%-12s %-9s %5u %6lluMi %-6s %-5s %8llus  %s\n", k->name, state_names[k->state],
+			k->cfg.smp, (unsigned long long)k->cfg.ram_mib, k->backend ? k->backend : "-", cpu,
+			(unsigned long long)up, k->why);
+	}
+	return 0;
+}
+
+static const char *const exit_names[VCPU_EXIT_REASONS] = {"none", "io", "mmio", "hlt",
+							     "irq-window", "shutdown", "internal"};
+
+/* `vminfo NAME`: per-vCPU state and exits by reason. */
+static int cmd_vminfo(int argc, char **argv)
+{
+	struct kvm *k = NULL;
+	for (int i = 0; argc > 1 && i < nkvms; i++)
+		if (!strcmp(kvms[i]->name, argv[1]))
+			k = kvms[i];
+	if (!k) {
+		kprintf("usage: vminfo NAME   (see `list`)\n");
+		return -1;
+	}
+	kprintf("%s: %s on %s, %s\n", k->name, state_names[k->state], k->backend ? k->backend : "-",
+		k->why[0] ? k->why : "ok");
+	for (unsigned int i = 0; k->vm && i < k->vm->nvcpus; i++) {
+		struct vcpu *v = &k->vm->vcpus[i];
+		struct vcpu_regs r = {0};
+		if (v->ops && v->ops->get_regs)
+			v->ops->get_regs(v, &r);
+		kprintf("  vcpu%u state %d rip 0x%llx injected %llu halts %llu exits:", i, v->state,
+			(unsigned long long)r.rip, (unsigned long long)v->injected,
+			(unsigned long long)v->halts);
+		for (int j = 0; j < VCPU_EXIT_REASONS; j++)
+			kprintf(" %s=%llu", exit_names[j], (unsigned long long)v->exits[j]);
+		kprintf("\n");
+	}
+	if (k->vm)
+		kprintf("  unclaimed: pio reads %llu writes %llu, mmio reads %llu writes %llu\n",
+			(unsigned long long)k->vm->pio.unclaimed_reads,
+			(unsigned long long)k->vm->pio.unclaimed_writes,
+			(unsigned long long)k->vm->mmio.unclaimed_reads,
+			(unsigned long long)k->vm->mmio.unclaimed_writes);
+	return 0;
+}
+
+static const struct console_cmd cmds[] = {
+	{"list", "", "the VMs: state, vCPUs, memory, backend, uptime", cmd_list},
+	{"vminfo", "NAME", "a VM's vCPUs: state, RIP, exits by reason", cmd_vminfo},
+};
+
+void vms_boot(struct boot_info *bi)
+{
+	boot = bi;
+	console_register(cmds, (int)(sizeof(cmds) / sizeof(cmds[0])));
+	for (int i = 0; i < bi->cfg.nvms; i++)
+		define(&bi->cfg.vms[i]);
+}

@@ -1,0 +1,447 @@
+/* Entering the guest and handling its exits: a table indexed by basic exit
+ * reason (SDM Vol. 3C Appendix C), bounds-checked, whose fallback stops the
+ * VM with the reason and the guest RIP. Handlers either finish the work here
+ * and ask for another entry (VCPU_EXIT_NONE) or hand the run loop a
+ * normalised exit. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/tsc.h"
+#include "hw/lapic.h"
+#include "vm/gwalk.h"
+#include "vm/vm.h"
+#include "vmx/exitqual.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_hw.h"
+#include "vmx/vmx_int.h"
+#include "x86/decode.h"
+
+typedef int (*exit_fn)(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e);
+
+static struct vmx_vcpu *msrs_loaded[CPU_MAX];
+static uint64_t current_vmcs[CPU_MAX]; /* what VMPTRLD made current on each CPU */
+
+static int __attribute__((format(printf, 3, 4))) fail(struct vcpu_exit *e, struct vmx_vcpu *x,
+							  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	e->reason = VCPU_EXIT_INTERNAL_ERROR;
+	vsnprintf(e->error.why, sizeof(e->error.why), fmt, ap);
+	va_end(ap);
+	e->error.rip = x->sregs.cs.base + x->regs.rip;
+	e->error.nbytes = 0;
+	return 0;
+}
+
+static void skip(struct vmx_vcpu *x)
+{
+	x->regs.rip += vmread(VMCS_EXIT_INSN_LEN);
+	x->interruptibility &= ~(uint32_t)(VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS);
+	x->dirty = true;
+}
+
+static void raise_exc(struct vmx_vcpu *x, uint8_t vec, bool has_err, uint32_t err)
+{
+	x->inject_info = (1u << 31) | 3u << 8 | vec | (has_err ? 1u << 11 : 0);
+	x->inject_error = err;
+}
+
+static struct gwalk_regs walk_regs(const struct vmx_vcpu *x)
+{
+	return (struct gwalk_regs){x->sregs.cr0, x->sregs.cr3, x->sregs.cr4, x->sregs.efer};
+}
+
+/* ---- handlers ----------------------------------------------------------- */
+static int h_none(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v, (void)x;
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+static int h_triple_fault(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	fail(e, x, "triple fault");
+	e->reason = VCPU_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int h_intr_window(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	x->window_requested = false;
+	e->reason = VCPU_EXIT_IRQ_WINDOW;
+	return 0;
+}
+
+/* CPUID: the host's answers, less what keel does not give guests: VMX (no
+ * nesting), XSAVE/AVX (the FPU is switched with FXSAVE), MONITOR; plus the
+ * hypervisor bit and the vCPU's own APIC ID. */
+static int h_cpuid(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	uint32_t leaf = (uint32_t)x->regs.rax, sub = (uint32_t)x->regs.rcx, r[4];
+	cpuid(leaf, sub, r);
+	switch (leaf) {
+	case 1:
+		r[1] = (r[1] & 0x00ffffff) | v->id << 24;
+		r[2] &= ~((1u << 5) | (1u << 3) | (1u << 26) | (1u << 27) | (1u << 28) | (1u << 12));
+		r[2] |= 1u << 31;
+		break;
+	case 7:
+		if (sub == 0) /* AVX2, AVX-512 and friends need XSAVE state */
+			r[1] &= ~((1u << 5) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) |
+				  (1u << 27) | (1u << 28) | (1u << 30) | (1u << 31));
+		break;
+	case 0xd:
+		r[0] = r[1] = r[2] = r[3] = 0;
+		break;
+	case 0x40000000: /* hypervisor leaf: "KeelKeelKeel" */
+		r[0] = 0x40000000;
+		r[1] = r[2] = r[3] = 0x6c65654b;
+		break;
+	}
+	x->regs.rax = r[0], x->regs.rbx = r[1], x->regs.rcx = r[2], x->regs.rdx = r[3];
+	skip(x);
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+static int h_hlt(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	skip(x);
+	e->reason = VCPU_EXIT_HLT;
+	return 0;
+}
+
+static int h_skip(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	skip(x);
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+static int h_ud(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	raise_exc(x, 6, false, 0);
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+static int h_gp(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	raise_exc(x, 13, true, 0);
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+static uint64_t *gpr(struct vmx_vcpu *x, unsigned int n)
+{
+	uint64_t *r[16] = {&x->regs.rax, &x->regs.rcx, &x->regs.rdx, &x->regs.rbx,
+			   &x->regs.rsp, &x->regs.rbp, &x->regs.rsi, &x->regs.rdi,
+			   &x->regs.r8,  &x->regs.r9,  &x->regs.r10, &x->regs.r11,
+			   &x->regs.r12, &x->regs.r13, &x->regs.r14, &x->regs.r15};
+	return r[n & 15];
+}
+
+/* MOV to/from CR0/CR4 on owned bits, CLTS, LMSW (Table 27-3). CR3 loads do
+ * not exit with EPT. */
+static int h_cr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	struct vmx_cr_qual q;
+	vmx_qual_cr(vmread(VMCS_EXIT_QUALIFICATION), &q);
+	uint64_t *cr = q.cr == 0 ? &x->sregs.cr0 : q.cr == 4 ? &x->sregs.cr4 : q.cr == 3 ? &x->sregs.cr3 : NULL;
+	if (q.cr == 8) { /* TPR without a TPR shadow */
+		if (!v->lapic)
+			return fail(e, x, "CR8 access without a local APIC");
+		if (q.type == VMX_CR_MOV_TO)
+			lapic_set_cr8(v->lapic, (uint8_t)(*gpr(x, q.gpr) & 0xf));
+		else
+			*gpr(x, q.gpr) = lapic_get_cr8(v->lapic);
+		skip(x);
+		e->reason = VCPU_EXIT_NONE;
+		return 0;
+	}
+	if (!cr)
+		return fail(e, x, "CR%u access", q.cr);
+	switch (q.type) {
+	case VMX_CR_MOV_TO: {
+		uint64_t val = *gpr(x, q.gpr);
+		if (q.cr == 0) {
+			/* Long mode turns on when paging does with EFER.LME (SDM §9.8.5). */
+			bool pg = val & (1ull << 31), lme = x->sregs.efer & (1ull << 8);
+			if (pg && lme)
+				x->sregs.efer |= 1ull << 10;
+			else if (!pg)
+				x->sregs.efer &= ~(1ull << 10);
+		}
+		*cr = val;
+		break;
+	}
+	case VMX_CR_MOV_FROM:
+		*gpr(x, q.gpr) = *cr;
+		break;
+	case VMX_CR_CLTS:
+		x->sregs.cr0 &= ~(1ull << 3);
+		break;
+	case VMX_CR_LMSW:
+		x->sregs.cr0 = (x->sregs.cr0 & ~0xeull) | (q.lmsw_data & 0xf) | (x->sregs.cr0 & 1);
+		break;
+	}
+	skip(x);
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+static int h_io(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	struct vmx_io_qual q;
+	vmx_qual_io(vmread(VMCS_EXIT_QUALIFICATION), &q);
+	if (q.string)
+		return fail(e, x, "string I/O on port 0x%x is not emulated yet", q.port);
+	e->reason = VCPU_EXIT_IO;
+	e->io.port = q.port;
+	e->io.size = q.size;
+	e->io.write = !q.in;
+	e->io.data = (uint32_t)x->regs.rax & (q.size == 4 ? 0xffffffffu : (1u << (8 * q.size)) - 1);
+	if (q.in) {
+		x->pending_in = true;
+		x->pending_in_size = q.size;
+	}
+	skip(x);
+	return 0;
+}
+
+static int h_rdmsr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	uint64_t val;
+	if (vmx_get_msr(v, (uint32_t)x->regs.rcx, &val))
+		return h_gp(v, x, e);
+	x->regs.rax = (uint32_t)val;
+	x->regs.rdx = val >> 32;
+	return h_skip(v, x, e);
+}
+
+static int h_wrmsr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	uint64_t val = (x->regs.rdx << 32) | (uint32_t)x->regs.rax;
+	if (vmx_set_msr(v, (uint32_t)x->regs.rcx, val))
+		return h_gp(v, x, e);
+	return h_skip(v, x, e);
+}
+
+/* An EPT violation outside RAM is MMIO: decode the instruction at RIP and
+ * hand the access to the bus (SDM Vol. 3C §28.2.3.2). */
+static int h_ept_violation(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	struct gwalk_regs wr = walk_regs(x);
+	uint8_t bytes[15];
+	struct x86_insn in;
+	struct x86_memop m;
+	enum x86_mode mode = (x->sregs.efer & (1ull << 10)) && x->sregs.cs.l ? X86_MODE_64
+			     : x->sregs.cs.db				       ? X86_MODE_32
+									       : X86_MODE_16;
+
+	if (vm_gpa_to_hva(v->vm, gpa, 1))
+		return fail(e, x, "EPT violation on RAM at 0x%llx", (unsigned long long)gpa);
+	uint64_t la = x->sregs.cs.base + x->regs.rip;
+	size_t n = 15;
+	while (n && gwalk_read(v->vm, &wr, la, bytes, n))
+		n--; /* the instruction may end right before an unmapped page */
+	e->error.nbytes = (uint8_t)n;
+	memcpy(e->error.bytes, bytes, n);
+	if (!n || x86_decode(bytes, n, mode, &in) || x86_insn_memop(&in, &m) ||
+	    m.regfile != X86_RF_GPR || (m.kind != X86_MEMOP_MOV && m.kind != X86_MEMOP_MOVZX &&
+					m.kind != X86_MEMOP_MOVSX)) {
+		uint8_t nb = e->error.nbytes;
+		fail(e, x, "MMIO at 0x%llx by an instruction keel does not emulate", (unsigned long long)gpa);
+		e->error.nbytes = nb;
+		memcpy(e->error.bytes, bytes, nb);
+		return 0;
+	}
+	e->reason = VCPU_EXIT_MMIO;
+	e->mmio.gpa = gpa;
+	e->mmio.size = (uint8_t)m.size;
+	e->mmio.write = m.store;
+	if (m.store) {
+		uint64_t val = m.has_imm ? m.imm : *gpr(x, m.reg);
+		if (m.reg_high8 && !m.has_imm)
+			val = *gpr(x, m.reg - 4) >> 8;
+		e->mmio.data = m.size == 8 ? val : val & ((1ull << (8 * m.size)) - 1);
+	} else {
+		x->pending_mmio_read = true;
+		x->mmio_reg = m.reg;
+		x->mmio_size = (uint8_t)m.reg_size;
+		x->mmio_sext = m.kind == X86_MEMOP_MOVSX;
+		x->mmio_access = (uint8_t)m.size;
+	}
+	x->regs.rip += in.length;
+	x->dirty = true;
+	return 0;
+}
+
+static int h_entry_fail(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	uint32_t r = (uint32_t)vmread(VMCS_EXIT_REASON) & 0xffff;
+	char text[80];
+	return fail(e, x, "VM entry failed: %s",
+		    vmx_entry_failure_text(r, vmread(VMCS_EXIT_QUALIFICATION), text, sizeof(text)));
+}
+
+static const exit_fn handlers[VMX_EXIT_REASON_MAX + 1] = {
+	[VMX_EXIT_EXCEPTION_NMI] = h_none, /* host NMIs; guest exceptions do not exit */
+	[VMX_EXIT_EXTERNAL_INTR] = h_none, /* taken by our IDT right after the exit */
+	[VMX_EXIT_TRIPLE_FAULT] = h_triple_fault,
+	[VMX_EXIT_INIT] = h_none,
+	[VMX_EXIT_INTR_WINDOW] = h_intr_window,
+	[VMX_EXIT_CPUID] = h_cpuid,
+	[VMX_EXIT_GETSEC] = h_ud,
+	[VMX_EXIT_HLT] = h_hlt,
+	[VMX_EXIT_INVD] = h_skip,
+	[VMX_EXIT_VMCALL] = h_ud,
+	[VMX_EXIT_VMCLEAR] = h_ud,
+	[VMX_EXIT_VMLAUNCH] = h_ud,
+	[VMX_EXIT_VMPTRLD] = h_ud,
+	[VMX_EXIT_VMPTRST] = h_ud,
+	[VMX_EXIT_VMREAD] = h_ud,
+	[VMX_EXIT_VMRESUME] = h_ud,
+	[VMX_EXIT_VMWRITE] = h_ud,
+	[VMX_EXIT_VMXOFF] = h_ud,
+	[VMX_EXIT_VMXON] = h_ud,
+	[VMX_EXIT_CR_ACCESS] = h_cr,
+	[VMX_EXIT_IO] = h_io,
+	[VMX_EXIT_RDMSR] = h_rdmsr,
+	[VMX_EXIT_WRMSR] = h_wrmsr,
+	[VMX_EXIT_ENTRY_GUEST_STATE] = h_entry_fail,
+	[VMX_EXIT_ENTRY_MSR_LOAD] = h_entry_fail,
+	[VMX_EXIT_ENTRY_MACHINE_CHECK] = h_entry_fail,
+	[VMX_EXIT_PAUSE] = h_skip,
+	[VMX_EXIT_EPT_VIOLATION] = h_ept_violation,
+	[VMX_EXIT_INVEPT] = h_ud,
+	[VMX_EXIT_PREEMPT_TIMER] = h_none,
+	[VMX_EXIT_INVVPID] = h_ud,
+	[VMX_EXIT_WBINVD] = h_skip,
+	[VMX_EXIT_XSETBV] = h_gp, /* XSAVE is not offered in CPUID */
+	[VMX_EXIT_VMFUNC] = h_ud,
+};
+
+/* ---- entry -------------------------------------------------------------- */
+static void complete_pending(struct vmx_vcpu *x, const struct vcpu_exit *e)
+{
+	if (x->pending_in) {
+		uint64_t mask = x->pending_in_size == 4 ? 0xffffffffull : (1ull << (8 * x->pending_in_size)) - 1;
+		/* IN EAX zero-extends into RAX; IN AL/AX keep the rest. */
+		x->regs.rax = x->pending_in_size == 4 ? e->io.data : (x->regs.rax & ~mask) | (e->io.data & mask);
+		x->pending_in = false;
+		x->dirty = true;
+	}
+	if (x->pending_mmio_read) {
+		uint64_t d = e->mmio.data, *r = gpr(x, x->mmio_reg);
+		if (x->mmio_access < 8)
+			d &= (1ull << (8 * x->mmio_access)) - 1;
+		if (x->mmio_sext && x->mmio_access < 8 && (d >> (8 * x->mmio_access - 1) & 1))
+			d |= ~0ull << (8 * x->mmio_access);
+		if (x->mmio_size == 4)
+			*r = (uint32_t)d; /* 32-bit writes zero-extend */
+		else if (x->mmio_size == 8)
+			*r = d;
+		else {
+			uint64_t m = (1ull << (8 * x->mmio_size)) - 1;
+			*r = (*r & ~m) | (d & m);
+		}
+		x->pending_mmio_read = false;
+		x->dirty = true;
+	}
+}
+
+static void load_syscall_msrs(struct vmx_vcpu *x, uint32_t cpu)
+{
+	if (msrs_loaded[cpu] == x && !x->msrs_dirty)
+		return;
+	wrmsr(0xc0000081, x->star);
+	wrmsr(0xc0000082, x->lstar);
+	wrmsr(0xc0000083, x->cstar);
+	wrmsr(0xc0000084, x->sfmask);
+	wrmsr(0xc0000102, x->kernel_gs_base);
+	wrmsr(0xc0000103, x->tsc_aux);
+	msrs_loaded[cpu] = x;
+	x->msrs_dirty = false;
+}
+
+int vmx_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmx_vcpu *x = v->backend;
+	uint32_t cpu = this_cpu()->idx;
+	uint64_t vmcs = (uint64_t)(uintptr_t)x->vmcs;
+
+	complete_pending(x, e);
+	if (x->cpu != (int)cpu) {
+		/* A VMCS is current on one CPU at a time: vCPUs are pinned, so
+		 * this is the first run here (SDM Vol. 3C §24.11.1). */
+		if (x->cpu >= 0)
+			return fail(e, x, "vCPU moved from cpu%d: migration is not supported yet", x->cpu);
+		if (vmclear(vmcs) || vmptrld(vmcs))
+			return fail(e, x, "VMPTRLD failed");
+		vmx_vmcs_setup(x);
+		x->cpu = (int)cpu;
+		x->launched = 0;
+		x->dirty = true;
+		current_vmcs[cpu] = vmcs;
+	} else if (current_vmcs[cpu] != vmcs) { /* another vCPU ran here meanwhile */
+		if (vmptrld(vmcs))
+			return fail(e, x, "VMPTRLD failed");
+		current_vmcs[cpu] = vmcs;
+	}
+	if (x->dirty)
+		vmx_state_to_vmcs(x);
+	uint32_t entry = x->ctl.entry & ~VMX_ENTRYCTL_IA32E_GUEST;
+	if (x->sregs.efer & (1ull << 10))
+		entry |= VMX_ENTRYCTL_IA32E_GUEST;
+	vmwrite(VMCS_ENTRY_CONTROLS, entry);
+	vmwrite(VMCS_PROC_CONTROLS, x->ctl.proc | (x->window_requested ? VMX_PROC_INTR_WINDOW_EXIT : 0));
+	vmwrite(VMCS_ENTRY_INTR_INFO, x->inject_info);
+	if (x->inject_info & (1u << 11))
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, x->inject_error);
+	load_syscall_msrs(x, cpu);
+	/* The preemption timer ends each entry after a slice (10 ms of TSC),
+	 * so timers and other vCPUs get their turn (SDM Vol. 3C §25.5.1). */
+	if (x->ctl.preempt_timer)
+		vmwrite(VMCS_PREEMPTION_TIMER, (tsc_hz / 100) >> vmx_caps.preempt_shift);
+
+	cli();
+	__asm__ volatile("fxrstor64 %0" ::"m"(x->fpu.fxsave));
+	int failed = vmx_enter(&x->g, x->launched);
+	__asm__ volatile("fxsave64 %0" : "=m"(x->fpu.fxsave));
+	sti(); /* a host interrupt that caused the exit is taken here */
+
+	if (failed) {
+		return fail(e, x, "%s failed: %s", x->launched ? "VMRESUME" : "VMLAUNCH",
+			    vmx_insn_error_name((unsigned int)vmread(VMCS_INSN_ERROR)));
+	}
+	x->launched = 1;
+	x->inject_info = 0;
+	vmx_state_from_vmcs(x);
+	/* An event whose delivery the exit interrupted must be delivered again. */
+	uint32_t idt = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
+	if (idt & (1u << 31)) {
+		x->inject_info = idt & ~(1u << 12);
+		x->inject_error = (uint32_t)vmread(VMCS_IDT_VECTORING_ERROR);
+	}
+	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+	unsigned int basic = reason & 0xffff;
+	if (basic < sizeof(x->exits_by_reason) / sizeof(x->exits_by_reason[0]))
+		x->exits_by_reason[basic]++;
+	if (basic <= VMX_EXIT_REASON_MAX && handlers[basic])
+		return handlers[basic](v, x, e);
+	return fail(e, x, "unhandled VM exit %u (%s)", basic, vmx_exit_reason_name(basic));
+}
