@@ -277,6 +277,60 @@ def files(t):
         k.close()
 
 
+MB_HELLO = os.path.join(ROOT, 'build', 'guest', 'mb_hello.elf')
+
+
+def seen(k, regex, timeout):
+    """A line anywhere in the transcript so far or to come: boot-time VM lines
+    may print before or after the prompt."""
+    with k.cond:
+        k.pos = 0
+    return k.line(regex, timeout)
+
+
+def vm_image():
+    assert os.path.exists(MB_HELLO), MB_HELLO + ' missing (make guest)'
+    return image('vm.cfg', MB_HELLO + '=guests/mb_hello.elf')
+
+
+def vm_qemu(t):
+    """No VT-x under TCG: the VM must not start, and keel must say why."""
+    k = Keel.qemu(t.name, image=vm_image(), smp=2)
+    try:
+        prompt(t, k, QEMU_PROMPT_S)
+        t.check('VT-x unusable, with the reason',
+                lambda: seen(k, r'vm hello: cannot start: no CPU backend on cpu1: VT-x unusable '
+                               r'\(CPUID\.1:ECX\.VMX=0', 30))
+
+        def listed():
+            out = k.cmd('list')
+            assert re.search(r'^hello\s+failed\s+1\s+16Mi', out, re.M), out
+            return 'failed'
+        t.check('list shows it failed', listed)
+    finally:
+        k.close()
+
+
+def vm_bochs(t):
+    """The multiboot test kernel runs under VT-x inside keel."""
+    k = Keel.bochs(t.name, vm_image(), cpus=2)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        t.check('started on VT-x', lambda: seen(k, r'vm hello: running on cpu1 with vt-x', 60))
+        t.check('guest output on the console', lambda: seen(k, r'\[hello\] hello from multiboot', 120))
+        t.check('stopped through debug-exit',
+                lambda: seen(k, r'vm hello: stopped: isa-debug-exit, exit status 1', 60))
+
+        def info():
+            out = k.cmd('vminfo hello')
+            m = re.search(r' io=(\d+)', out)
+            assert 'on vt-x' in out and m and int(m.group(1)) > 0, out
+            return 'io exits ' + m.group(1)
+        t.check('vminfo: VT-x backend and I/O exits', info)
+    finally:
+        k.close()
+
+
 def bochs_smp2(t):
     k = Keel.bochs(t.name, image('bochs.cfg'), cpus=2)
     try:
@@ -286,7 +340,8 @@ def bochs_smp2(t):
         k.close()
 
 
-TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, bochs_smp2]
+TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, vm_qemu, bochs_smp2,
+         vm_bochs]
 
 
 def main(argv):
