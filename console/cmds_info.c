@@ -9,6 +9,7 @@
 #include "arch/x86_64/tsc.h"
 #include "console/console.h"
 #include "console/klog.h"
+#include "console/vms.h"
 #include "drivers/uart.h"
 
 static int info_cpus(void)
@@ -72,6 +73,20 @@ static int info_acpi(void)
 	return 0;
 }
 
+/* Which backend each CPU can give its vCPUs, and which one each vCPU has. */
+static int info_accel(void)
+{
+	for (uint32_t i = 0; i < ncpus; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->state != CPU_ONLINE)
+			continue;
+		kprintf("cpu%u: %s (%s)\n", i, c->vtx_usable ? "vt-x" : "translator (tcg, not built yet)",
+			c->vtx_reason);
+	}
+	vms_report_accel();
+	return 0;
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -81,12 +96,14 @@ static int cmd_info(int argc, char **argv)
 		return info_mem();
 	if (!strcmp(what, "acpi"))
 		return info_acpi();
-	kprintf("usage: info cpus|mem|acpi\n");
+	if (!strcmp(what, "accel"))
+		return info_accel();
+	kprintf("usage: info cpus|mem|acpi|accel\n");
 	return -1;
 }
 
 static const struct console_cmd cmds[] = {
-	{"info", "cpus|mem|acpi", "CPUs and VT-x, memory, ACPI tables", cmd_info},
+	{"info", "cpus|mem|acpi|accel", "CPUs and VT-x, memory, ACPI tables, backends", cmd_info},
 };
 
 void console_cmds_info_register(void) { console_register(cmds, 1); }

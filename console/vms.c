@@ -220,6 +220,19 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+void vms_report_accel(void)
+{
+	for (int i = 0; i < nkvms; i++) {
+		struct kvm *k = kvms[i];
+		if (k->state == KVM_FAILED || k->state == KVM_DEFINED) {
+			kprintf("vm %s: not running (%s)\n", k->name, k->why);
+			continue;
+		}
+		for (unsigned int j = 0; k->vm && j < k->vm->nvcpus; j++)
+			kprintf("vm %s vcpu%u: %s on cpu%u\n", k->name, j, k->backend, k->cpu);
+	}
+}
+
 static const char *const exit_names[VCPU_EXIT_REASONS] = {"none", "io", "mmio", "hlt",
 							     "irq-window", "shutdown", "internal"};
 

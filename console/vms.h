@@ -5,5 +5,7 @@
 struct boot_info;
 /* Defines every `vm` line, starts the -autostart ones, registers `list`. */
 void vms_boot(struct boot_info *bi);
+/* For `info accel`: each VM's vCPUs and the backend that runs them. */
+void vms_report_accel(void);
 
 #endif

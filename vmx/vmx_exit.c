@@ -88,7 +88,10 @@ static int h_cpuid(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 	switch (leaf) {
 	case 1:
 		r[1] = (r[1] & 0x00ffffff) | v->id << 24;
-		r[2] &= ~((1u << 5) | (1u << 3) | (1u << 26) | (1u << 27) | (1u << 28) | (1u << 12));
+		/* VMX, MONITOR, FMA, TSC-deadline (the LAPIC model keeps VM time,
+		 * not the host TSC), XSAVE, OSXSAVE, AVX */
+		r[2] &= ~((1u << 5) | (1u << 3) | (1u << 12) | (1u << 24) | (1u << 26) | (1u << 27) |
+			  (1u << 28));
 		r[2] |= 1u << 31;
 		break;
 	case 7:
@@ -200,13 +203,63 @@ static int h_cr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 	return 0;
 }
 
+/* INS/OUTS, with or without REP (SDM Vol. 2 "INS", "OUTS"): done here, one
+ * element at a time straight on the bus, through the guest's page tables.
+ * A long REP stops after a batch with RIP unchanged, so the guest resumes it
+ * and interrupts are not held off. */
+#define STRING_IO_BATCH 4096
+
+static const struct vcpu_segment *seg_by_index(struct vmx_vcpu *x, unsigned int i)
+{
+	const struct vcpu_segment *s[6] = {&x->sregs.es, &x->sregs.cs, &x->sregs.ss,
+					   &x->sregs.ds, &x->sregs.fs, &x->sregs.gs};
+	return s[i < 6 ? i : 3];
+}
+
+static int string_io(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e, const struct vmx_io_qual *q)
+{
+	/* VM-exit instruction information: address size 9:7, segment 17:15 (Table 27-8). */
+	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INSN_INFO);
+	unsigned int asz = info >> 7 & 7;
+	uint64_t amask = asz == 0 ? 0xffff : asz == 1 ? 0xffffffffull : ~0ull;
+	const struct vcpu_segment *seg = q->in ? &x->sregs.es : seg_by_index(x, info >> 15 & 7);
+	uint64_t *idx = q->in ? &x->regs.rdi : &x->regs.rsi;
+	int64_t step = (x->regs.rflags & (1u << 10)) ? -(int64_t)q->size : (int64_t)q->size;
+	uint64_t count = q->rep ? x->regs.rcx & amask : 1;
+	struct gwalk_regs wr = walk_regs(x);
+	uint64_t done = 0;
+
+	for (; done < count && done < STRING_IO_BATCH; done++) {
+		uint64_t la = seg->base + (*idx & amask), gpa;
+		uint32_t data = 0;
+		if (gwalk(v->vm, &wr, la, q->in, &gpa))
+			return fail(e, x, "string I/O buffer at 0x%llx is not mapped", (unsigned long long)la);
+		if (q->in) {
+			data = vm_pio_read(v->vm, q->port, q->size);
+			if (vm_mem_write(v->vm, gpa, &data, q->size))
+				return fail(e, x, "INS into non-RAM at 0x%llx", (unsigned long long)gpa);
+		} else {
+			if (vm_mem_read(v->vm, gpa, &data, q->size))
+				return fail(e, x, "OUTS from non-RAM at 0x%llx", (unsigned long long)gpa);
+			vm_pio_write(v->vm, q->port, q->size, data);
+		}
+		*idx = (*idx & ~amask) | ((*idx + (uint64_t)step) & amask);
+	}
+	if (q->rep)
+		x->regs.rcx = (x->regs.rcx & ~amask) | ((x->regs.rcx - done) & amask);
+	if (done == count)
+		skip(x);
+	x->dirty = true;
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
 static int h_io(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 {
-	(void)v;
 	struct vmx_io_qual q;
 	vmx_qual_io(vmread(VMCS_EXIT_QUALIFICATION), &q);
 	if (q.string)
-		return fail(e, x, "string I/O on port 0x%x is not emulated yet", q.port);
+		return string_io(v, x, e, &q);
 	e->reason = VCPU_EXIT_IO;
 	e->io.port = q.port;
 	e->io.size = q.size;
