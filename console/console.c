@@ -14,7 +14,19 @@
 #define MAX_CMDS 64
 #define MAX_ARGS 32
 
+#define CTRL_RIGHT_BRACKET 0x1d
+
 static const struct console_cmd *table[MAX_CMDS];
+static void (*attached_input)(void *ctx, uint8_t c);
+static void (*attached_detach)(void *ctx);
+static void *attached_ctx;
+
+void console_attach(void (*input)(void *ctx, uint8_t c), void (*detach)(void *ctx), void *ctx)
+{
+	attached_ctx = ctx;
+	attached_detach = detach;
+	attached_input = input;
+}
 static int ncmds;
 struct boot_info *console_bootinfo;
 
@@ -95,7 +107,18 @@ void console_main(struct boot_info *bi)
 	ledit_init(&ed, "keel> ", out, NULL);
 	ledit_prompt(&ed);
 	for (;;) {
-		enum ledit_result r = ledit_feed(&ed, (uint8_t)getc_wait());
+		uint8_t c = (uint8_t)getc_wait();
+		if (attached_input) {
+			if (c != CTRL_RIGHT_BRACKET) {
+				attached_input(attached_ctx, c);
+				continue;
+			}
+			attached_input = NULL;
+			attached_detach(attached_ctx);
+			ledit_prompt(&ed);
+			continue;
+		}
+		enum ledit_result r = ledit_feed(&ed, c);
 		if (r == LEDIT_LINE) {
 			char line[sizeof(ed.line)];
 			memcpy(line, ed.line, sizeof(line));

@@ -2,6 +2,8 @@
 #ifndef CONSOLE_CONSOLE_H
 #define CONSOLE_CONSOLE_H
 
+#include <stdint.h>
+
 struct boot_info;
 
 struct console_cmd {
@@ -14,6 +16,10 @@ struct console_cmd {
 /* Later layers add their commands here (the table keeps the pointer). */
 void console_register(const struct console_cmd *cmds, int n);
 void console_main(struct boot_info *bi) __attribute__((noreturn));
+
+/* Sends every keystroke to input() until the operator types Ctrl-], then
+ * calls detach() and shows the prompt again (`console <vm>`). */
+void console_attach(void (*input)(void *ctx, uint8_t c), void (*detach)(void *ctx), void *ctx);
 extern struct boot_info *console_bootinfo;
 
 /* Built-in command groups, registered by console_main. */

@@ -38,6 +38,12 @@ struct kvm {
 	char why[160];
 	uint64_t start_tsc;
 	bool midline; /* guest output: the last byte was not a newline */
+	volatile bool attached; /* the operator is at this VM's COM1 */
+	/* Keystrokes for COM1: written by the console CPU, drained by the VM's
+	 * CPU from a VM timer (devices are only touched on the VM's thread). */
+	uint8_t in_ring[1024];
+	volatile uint32_t in_head, in_tail;
+	struct timerq_timer in_timer;
 	struct vm *vm;
 	struct pc *pc;
 };
@@ -54,10 +60,45 @@ static const struct boot_file *find_file(const char *path)
 	return NULL;
 }
 
+#define INPUT_POLL_NS 1000000ull
+
+static void drain_input(void *opaque)
+{
+	struct kvm *k = opaque;
+	while (k->in_tail != __atomic_load_n(&k->in_head, __ATOMIC_ACQUIRE)) {
+		uint8_t c = k->in_ring[k->in_tail % sizeof(k->in_ring)];
+		if (!pc_serial_input(k->pc, &c, 1))
+			break; /* the UART's FIFO is full: try again next tick */
+		__atomic_store_n(&k->in_tail, k->in_tail + 1, __ATOMIC_RELEASE);
+	}
+	hw_timer_arm(&k->vm->env, &k->in_timer, vm_clock_ns(k->vm) + INPUT_POLL_NS);
+}
+
+static void attached_input(void *ctx, uint8_t c)
+{
+	struct kvm *k = ctx;
+	if (k->in_head - k->in_tail >= sizeof(k->in_ring))
+		return; /* the guest is not reading; drop rather than block the console */
+	k->in_ring[k->in_head % sizeof(k->in_ring)] = c;
+	__atomic_store_n(&k->in_head, k->in_head + 1, __ATOMIC_RELEASE);
+}
+
+static void attached_detach(void *ctx)
+{
+	struct kvm *k = ctx;
+	k->attached = false;
+	k->midline = false;
+	kprintf("\n[detached from %s]\n", k->name);
+}
+
 static void guest_out(void *opaque, const uint8_t *buf, size_t n)
 {
 	struct kvm *k = opaque;
 	char line[256];
+	if (k->attached) {
+		kwrite((const char *)buf, n);
+		return;
+	}
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!k->midline)
@@ -123,6 +164,8 @@ static void vm_thread(void *arg)
 		fail(k, why);
 		return;
 	}
+	hw_timer_init(&k->in_timer, drain_input, k);
+	hw_timer_arm(&k->vm->env, &k->in_timer, INPUT_POLL_NS);
 	k->start_tsc = rdtsc();
 	k->state = KVM_RUNNING;
 	klog(LOG_INFO, "vm %s: running on cpu%u with %s, %u vCPU%s, %llu MiB", k->name, k->cpu,
@@ -236,13 +279,35 @@ void vms_report_accel(void)
 static const char *const exit_names[VCPU_EXIT_REASONS] = {"none", "io", "mmio", "hlt",
 							     "irq-window", "shutdown", "internal"};
 
+static struct kvm *find_vm(const char *name)
+{
+	for (int i = 0; name && i < nkvms; i++)
+		if (!strcmp(kvms[i]->name, name))
+			return kvms[i];
+	return NULL;
+}
+
+static int cmd_console(int argc, char **argv)
+{
+	struct kvm *k = find_vm(argc > 1 ? argv[1] : NULL);
+	if (!k) {
+		kprintf("usage: console NAME   (see `list`)\n");
+		return -1;
+	}
+	if (k->state != KVM_RUNNING) {
+		kprintf("%s is %s, not running\n", k->name, state_names[k->state]);
+		return -1;
+	}
+	kprintf("[attached to %s's COM1; Ctrl-] detaches]\n", k->name);
+	k->attached = true;
+	console_attach(attached_input, attached_detach, k);
+	return 0;
+}
+
 /* `vminfo NAME`: per-vCPU state and exits by reason. */
 static int cmd_vminfo(int argc, char **argv)
 {
-	struct kvm *k = NULL;
-	for (int i = 0; argc > 1 && i < nkvms; i++)
-		if (!strcmp(kvms[i]->name, argv[1]))
-			k = kvms[i];
+	struct kvm *k = find_vm(argc > 1 ? argv[1] : NULL);
 	if (!k) {
 		kprintf("usage: vminfo NAME   (see `list`)\n");
 		return -1;
@@ -273,6 +338,7 @@ static int cmd_vminfo(int argc, char **argv)
 static const struct console_cmd cmds[] = {
 	{"list", "", "the VMs: state, vCPUs, memory, backend, uptime", cmd_list},
 	{"vminfo", "NAME", "a VM's vCPUs: state, RIP, exits by reason", cmd_vminfo},
+	{"console", "NAME", "attach to a VM's COM1 (Ctrl-] detaches)", cmd_console},
 };
 
 void vms_boot(struct boot_info *bi)

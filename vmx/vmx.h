@@ -52,6 +52,7 @@ struct vmx_vcpu {
 	uint8_t mmio_access;   /* bytes the instruction read */
 	uint32_t inject_info, inject_error; /* next VM-entry interruption info */
 	uint64_t exits_by_reason[66];
+	uint64_t unknown_msrs;
 };
 
 

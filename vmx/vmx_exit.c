@@ -9,6 +9,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/tsc.h"
+#include "console/klog.h"
 #include "hw/lapic.h"
 #include "vm/gwalk.h"
 #include "vm/vm.h"
@@ -273,11 +274,26 @@ static int h_io(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 	return 0;
 }
 
+/* An MSR keel does not model reads as 0 and ignores writes, as KVM does
+ * with ignore_msrs: a guest probing model-specific MSRs without
+ * rdmsr_safe() keeps running. The first few are logged. */
+static void unknown_msr(struct vcpu *v, struct vmx_vcpu *x, const char *op)
+{
+	if (x->unknown_msrs++ < 8)
+		klog(LOG_INFO, "vm %s: vcpu%u: %s of unknown MSR 0x%x ignored", v->vm->name, v->id, op,
+		     (unsigned int)x->regs.rcx);
+}
+
 static int h_rdmsr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 {
 	uint64_t val;
-	if (vmx_get_msr(v, (uint32_t)x->regs.rcx, &val))
+	int r = vmx_get_msr(v, (uint32_t)x->regs.rcx, &val);
+	if (r == -2)
 		return h_gp(v, x, e);
+	if (r) {
+		unknown_msr(v, x, "read");
+		val = 0;
+	}
 	x->regs.rax = (uint32_t)val;
 	x->regs.rdx = val >> 32;
 	return h_skip(v, x, e);
@@ -286,8 +302,11 @@ static int h_rdmsr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 static int h_wrmsr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 {
 	uint64_t val = (x->regs.rdx << 32) | (uint32_t)x->regs.rax;
-	if (vmx_set_msr(v, (uint32_t)x->regs.rcx, val))
+	int r = vmx_set_msr(v, (uint32_t)x->regs.rcx, val);
+	if (r == -2)
 		return h_gp(v, x, e);
+	if (r)
+		unknown_msr(v, x, "write");
 	return h_skip(v, x, e);
 }
 

@@ -19,7 +19,7 @@ bool vmx_interrupt_shadow(const struct vmx_vcpu *x);
 /* vmx_exit.c */
 int vmx_run(struct vcpu *v, struct vcpu_exit *e);
 
-/* vmx_msr.c */
+/* vmx_msr.c: 0; -1 for an MSR keel does not know; -2 for #GP */
 void vmx_msr_bitmap_init(uint8_t *bitmap);
 int vmx_get_msr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vmx_set_msr(struct vcpu *v, uint32_t msr, uint64_t val);

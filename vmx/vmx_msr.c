@@ -1,8 +1,9 @@
 /* MSRs of a VT-x guest. The bitmap lets through only MSRs whose state the
  * VMCS switches (FS/GS base). The SYSCALL MSRs, the kernel GS base and
  * TSC_AUX, which keel itself never uses, are kept here and loaded into the
- * CPU before entry (vmx_exit.c). Everything else exits and is emulated here; unknown MSRs
- * raise #GP, as on hardware (SDM Vol. 3C §24.6.9, Vol. 4 for the MSRs). */
+ * CPU before entry (vmx_exit.c). Everything else exits and is emulated here;
+ * vmx_exit.c decides what an MSR keel does not know does (SDM Vol. 3C
+ * §24.6.9, Vol. 4 for the MSRs). */
 #include <string.h>
 #include "arch/x86_64/cpu.h"
 #include "hw/lapic.h"
@@ -81,7 +82,7 @@ int vmx_get_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		return 0;
 	}
 	if (v->lapic && (msr == MSR_APIC_BASE_ || (msr >= 0x800 && msr <= 0x8ff) || msr == 0x6e0))
-		return lapic_msr_read(v->lapic, msr, val) == LAPIC_OK ? 0 : -1;
+		return lapic_msr_read(v->lapic, msr, val) == LAPIC_OK ? 0 : -2; /* #GP */
 	return -1;
 }
 
@@ -92,7 +93,7 @@ int vmx_set_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_EFER_:
 		/* LMA follows LME and CR0.PG; only SCE, LME, NXE are the guest's. */
 		if (val & ~((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11)))
-			return -1;
+			return -2;
 		x->sregs.efer = (val & ~(1ull << 10)) | (x->sregs.efer & (1ull << 10));
 		x->dirty = true;
 		return 0;
@@ -119,6 +120,6 @@ int vmx_set_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 		return 0;
 	}
 	if (v->lapic && (msr == MSR_APIC_BASE_ || (msr >= 0x800 && msr <= 0x8ff) || msr == 0x6e0))
-		return lapic_msr_write(v->lapic, msr, val) == LAPIC_OK ? 0 : -1;
+		return lapic_msr_write(v->lapic, msr, val) == LAPIC_OK ? 0 : -2; /* #GP */
 	return -1;
 }
