@@ -24,9 +24,10 @@
 
 #define MAX_VMS CONFIG_MAX_VMS
 
-enum kvm_state { KVM_DEFINED, KVM_STARTING, KVM_RUNNING, KVM_STOPPED, KVM_CRASHED, KVM_FAILED };
-static const char *const state_names[] = {"defined", "starting", "running", "stopped", "crashed",
-					  "failed"};
+enum kvm_state { KVM_DEFINED, KVM_WAITING, KVM_STARTING, KVM_RUNNING, KVM_STOPPED, KVM_CRASHED,
+		 KVM_FAILED };
+static const char *const state_names[] = {"defined", "waiting", "starting", "running",
+					  "stopped", "crashed", "failed"};
 
 struct kvm {
 	char name[CFG_VM_NAME_MAX + 1];
@@ -121,9 +122,8 @@ static void fail(struct kvm *k, const char *why)
 }
 
 /* Runs on the VM's own CPU. */
-static void vm_thread(void *arg)
+static void run_vm(struct kvm *k)
 {
-	struct kvm *k = arg;
 	char why[128];
 	const char *load_why = NULL;
 
@@ -167,6 +167,7 @@ static void vm_thread(void *arg)
 	hw_timer_init(&k->in_timer, drain_input, k);
 	hw_timer_arm(&k->vm->env, &k->in_timer, INPUT_POLL_NS);
 	k->start_tsc = rdtsc();
+	k->why[0] = 0;
 	k->state = KVM_RUNNING;
 	klog(LOG_INFO, "vm %s: running on cpu%u with %s, %u vCPU%s, %llu MiB", k->name, k->cpu,
 	     k->backend, k->cfg.smp, k->cfg.smp == 1 ? "" : "s", (unsigned long long)k->cfg.ram_mib);
@@ -182,6 +183,27 @@ static void vm_thread(void *arg)
 		k->state = KVM_STOPPED;
 		klog(LOG_INFO, "vm %s: stopped: %s", k->name, k->why);
 	}
+}
+
+/* A VM that found no free CPU at boot waits for one: the CPU whose VM
+ * ends takes the next waiting VM itself. */
+static struct kvm *claim_waiting(uint32_t cpu)
+{
+	for (int i = 0; i < nkvms; i++) {
+		enum kvm_state w = KVM_WAITING;
+		if (__atomic_compare_exchange_n(&kvms[i]->state, &w, KVM_STARTING, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			kvms[i]->cpu = cpu;
+			return kvms[i];
+		}
+	}
+	return NULL;
+}
+
+static void vm_thread(void *arg)
+{
+	for (struct kvm *k = arg; k; k = claim_waiting(k->cpu))
+		run_vm(k);
 }
 
 static int free_cpu(void)
@@ -200,6 +222,11 @@ static int free_cpu(void)
 static void start(struct kvm *k)
 {
 	int cpu = free_cpu();
+	if (cpu < 0 && ncpus > 1) {
+		k->state = KVM_WAITING; /* a CPU takes it when its VM ends */
+		snprintf(k->why, sizeof(k->why), "waiting for a free CPU");
+		return;
+	}
 	if (cpu < 0) {
 		fail(k, "no free CPU: each running VM takes one AP, and the BSP runs the console");
 		return;

@@ -15,6 +15,7 @@
 /* command byte bits */
 #define I8042_MODE_KBD_INT   0x01
 #define I8042_MODE_DISABLE_KBD 0x10
+#define I8042_MODE_DISABLE_AUX 0x20
 
 static void i8042_update_irq(struct i8042 *k)
 {
@@ -115,6 +116,12 @@ static void i8042_cmd_write(void *dev, uint64_t off, unsigned int size,
 		break;
 	case 0xae: /* enable keyboard */
 		k->s.mode &= (uint8_t)~I8042_MODE_DISABLE_KBD;
+		break;
+	case 0xa7: /* disable aux: command byte bit 5, which Linux reads back */
+		k->s.mode |= I8042_MODE_DISABLE_AUX;
+		break;
+	case 0xa8: /* enable aux */
+		k->s.mode &= (uint8_t)~I8042_MODE_DISABLE_AUX;
 		break;
 	case 0xc0: /* read input port: keyboard not inhibited */
 		i8042_queue(k, 0x80);

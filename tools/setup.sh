@@ -12,6 +12,7 @@ PKGS=(
   bochs bochsbios vgabios                # whole-image tests under emulated VT-x
   mtools dosfstools gdisk                # keel.img: GPT + FAT ESP without loop devices
   python3 xz-utils cpio                  # test driver, tarballs
+  busybox-static                         # the Linux guest's initramfs (tools/build-initramfs.sh)
   binutils coreutils util-linux          # objcopy/nm, timeout, setsid
 )
 

@@ -76,18 +76,21 @@ static void deliver_events(struct vcpu *v)
 	v->injected++;
 }
 
-static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+uint64_t vcpu_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write, uint64_t data)
 {
 	const struct vm_irq_ops *irq = v->vm->irq;
-	uint64_t data = e->mmio.data;
-	if (irq && irq->mmio && irq->mmio(v, e->mmio.gpa, e->mmio.size, e->mmio.write, &data)) {
-		e->mmio.data = data;
-		return;
+	if (irq && irq->mmio && irq->mmio(v, gpa, size, write, &data))
+		return data; /* the vCPU's own xAPIC page */
+	if (write) {
+		vm_mmio_write(v->vm, gpa, size, data);
+		return data;
 	}
-	if (e->mmio.write)
-		vm_mmio_write(v->vm, e->mmio.gpa, e->mmio.size, e->mmio.data);
-	else
-		e->mmio.data = vm_mmio_read(v->vm, e->mmio.gpa, e->mmio.size);
+	return vm_mmio_read(v->vm, gpa, size);
+}
+
+static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+{
+	e->mmio.data = vcpu_mmio(v, e->mmio.gpa, e->mmio.size, e->mmio.write, e->mmio.data);
 }
 
 static void describe_error(char *buf, size_t n, const char *what, const struct vcpu_exit *e)

@@ -17,6 +17,11 @@ enum vcpu_step_result {
 /* Fire due timers, deliver pending events, run the backend once and handle
  * its exit. */
 enum vcpu_step_result vcpu_step(struct vcpu *v);
+/* One MMIO access as the exit handler makes it: the vCPU's per-CPU pages
+ * first, then the VM's MMIO bus. Returns the data read (or written). For
+ * backends that complete read-modify-write instructions themselves. */
+uint64_t vcpu_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write, uint64_t data);
+
 /* Handles one normalised exit (exported for backends that loop themselves). */
 void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e);
 

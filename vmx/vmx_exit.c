@@ -17,6 +17,8 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_hw.h"
 #include "vmx/vmx_int.h"
+#include "vm/run.h"
+#include "x86/alu.h"
 #include "x86/decode.h"
 
 typedef int (*exit_fn)(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e);
@@ -102,6 +104,14 @@ static int h_cpuid(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 		break;
 	case 0xd:
 		r[0] = r[1] = r[2] = r[3] = 0;
+		break;
+	case 0x15: /* TSC = crystal * EBX / EAX: say the rate keel measured, which
+		    * is the one the guest's RDTSC runs at (an emulator's CPU model
+		    * may claim another) */
+		r[0] = 1, r[1] = 1, r[2] = (uint32_t)tsc_hz, r[3] = 0;
+		break;
+	case 0x16: /* base, max, bus MHz */
+		r[0] = r[1] = (uint32_t)(tsc_hz / 1000000), r[2] = 100, r[3] = 0;
 		break;
 	case 0x40000000: /* hypervisor leaf: "KeelKeelKeel" */
 		r[0] = 0x40000000;
@@ -310,6 +320,24 @@ static int h_wrmsr(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 	return h_skip(v, x, e);
 }
 
+/* Writes an instruction's register operand as the CPU would: 32-bit
+ * results zero-extend, 8/16-bit ones merge (AH..BH for reg_high8). */
+static void store_reg(struct vmx_vcpu *x, const struct x86_memop *m, uint64_t val)
+{
+	unsigned int size = m->reg_size ? m->reg_size : m->size;
+	uint64_t *r = gpr(x, m->reg_high8 ? m->reg - 4u : m->reg);
+	if (m->reg_high8)
+		*r = (*r & ~0xff00ull) | (val & 0xff) << 8;
+	else if (size == 8)
+		*r = val;
+	else if (size == 4)
+		*r = (uint32_t)val;
+	else {
+		uint64_t mk = (1ull << (8 * size)) - 1;
+		*r = (*r & ~mk) | (val & mk);
+	}
+}
+
 /* An EPT violation outside RAM is MMIO: decode the instruction at RIP and
  * hand the access to the bus (SDM Vol. 3C §28.2.3.2). */
 static int h_ept_violation(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
@@ -332,12 +360,34 @@ static int h_ept_violation(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit 
 	e->error.nbytes = (uint8_t)n;
 	memcpy(e->error.bytes, bytes, n);
 	if (!n || x86_decode(bytes, n, mode, &in) || x86_insn_memop(&in, &m) ||
-	    m.regfile != X86_RF_GPR || (m.kind != X86_MEMOP_MOV && m.kind != X86_MEMOP_MOVZX &&
-					m.kind != X86_MEMOP_MOVSX)) {
+	    m.regfile != X86_RF_GPR || m.kind == X86_MEMOP_STRING) {
 		uint8_t nb = e->error.nbytes;
 		fail(e, x, "MMIO at 0x%llx by an instruction keel does not emulate", (unsigned long long)gpa);
 		e->error.nbytes = nb;
 		memcpy(e->error.bytes, bytes, nb);
+		return 0;
+	}
+	if (m.kind == X86_MEMOP_ALU || m.kind == X86_MEMOP_XCHG) {
+		/* Read-modify-write: done here on the bus, flags included. */
+		uint64_t src = m.has_imm ? m.imm : *gpr(x, m.reg);
+		if (m.reg_high8 && !m.has_imm)
+			src = *gpr(x, m.reg - 4) >> 8;
+		uint64_t old = vcpu_mmio(v, gpa, m.size, false, 0);
+		if (m.kind == X86_MEMOP_XCHG) {
+			vcpu_mmio(v, gpa, m.size, true, src);
+			store_reg(x, &m, old);
+		} else if (m.store) { /* OP mem, reg/imm */
+			uint64_t r = x86_alu((enum x86_alu)m.alu, old, src, m.size, &x->regs.rflags);
+			if (m.alu != X86_ALU_CMP && m.alu != X86_ALU_TEST)
+				vcpu_mmio(v, gpa, m.size, true, r);
+		} else { /* OP reg, mem */
+			uint64_t r = x86_alu((enum x86_alu)m.alu, src, old, m.size, &x->regs.rflags);
+			if (m.alu != X86_ALU_CMP && m.alu != X86_ALU_TEST)
+				store_reg(x, &m, r);
+		}
+		x->regs.rip += in.length;
+		x->dirty = true;
+		e->reason = VCPU_EXIT_NONE;
 		return 0;
 	}
 	e->reason = VCPU_EXIT_MMIO;

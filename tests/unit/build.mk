@@ -72,3 +72,5 @@ UNIT_TESTS += tests/unit/test_vmx_caps.c tests/unit/test_ept.c \
 UNIT_DEPS_test_vmx_caps := vmx/caps.c
 UNIT_DEPS_test_ept := ept/ept.c
 UNIT_DEPS_test_exitqual := vmx/exitqual.c
+UNIT_TESTS += tests/unit/test_alu.c
+UNIT_DEPS_test_alu := x86/alu.c
