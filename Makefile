@@ -150,6 +150,7 @@ test: setup
 	$(MAKE) unit
 	$(MAKE) fuzz
 	$(MAKE) hosted
+	bash tests/guest/run-qemu.sh
 	$(MAKE) all
 	python3 tests/integration/run.py
 

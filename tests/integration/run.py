@@ -331,6 +331,32 @@ def vm_bochs(t):
         k.close()
 
 
+GUEST_KERNELS = ['realmode', 'modes', 'paging', 'exceptions', 'stringio', 'fpu', 'smp']
+
+
+def guests_bochs(t):
+    """Every guest test kernel passes under VT-x, one VM after another."""
+    files = []
+    for g in GUEST_KERNELS:
+        path = os.path.join(ROOT, 'build', 'guest', 'mb_%s.elf' % g)
+        assert os.path.exists(path), path + ' missing (make guest)'
+        files.append('%s=guests/mb_%s.elf' % (path, g))
+    k = Keel.bochs(t.name, image('guests.cfg', *files), cpus=2)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        for g in GUEST_KERNELS:
+            def one(g=g):
+                line = seen(k, r'vm %s: (stopped|crashed): .*' % g, 240)
+                assert 'exit status 1' in line, line
+                summary = re.search(r'\[%s\] SUMMARY: (\d+) passed, (\d+) failed' % g, k.text)
+                assert summary and summary.group(2) == '0' and int(summary.group(1)) > 0, \
+                    summary.group(0) if summary else 'no SUMMARY line'
+                return summary.group(0)
+            t.check('%s under VT-x' % g, one)
+    finally:
+        k.close()
+
+
 def bochs_smp2(t):
     k = Keel.bochs(t.name, image('bochs.cfg'), cpus=2)
     try:
@@ -341,7 +367,7 @@ def bochs_smp2(t):
 
 
 TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, vm_qemu, bochs_smp2,
-         vm_bochs]
+         vm_bochs, guests_bochs]
 
 
 def main(argv):
