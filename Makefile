@@ -143,7 +143,7 @@ unit: setup $(GUEST_KERNELS) $(GUEST_VMLINUZ) $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; \
 	 if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi; echo "unit tests: all passed"
 
-itest: setup all $(GUEST_KERNELS)
+itest: setup all guest
 	python3 tests/integration/run.py
 
 test: setup
@@ -151,10 +151,10 @@ test: setup
 	$(MAKE) fuzz
 	$(MAKE) hosted
 	bash tests/guest/run-qemu.sh
-	$(MAKE) all
+	$(MAKE) all guest
 	python3 tests/integration/run.py
 
-bench: setup all
+bench: setup all guest
 	python3 tests/integration/bench.py
 
 run: setup all

@@ -16,7 +16,7 @@ GUEST_KERNELS += $(B)/guest/mb_hello.elf
 GUEST_KERNELS += $(B)/guest/mb_realmode.elf $(B)/guest/mb_modes.elf
 GUEST_KERNELS += $(B)/guest/mb_paging.elf $(B)/guest/mb_exceptions.elf
 GUEST_KERNELS += $(B)/guest/mb_stringio.elf $(B)/guest/mb_fpu.elf
-GUEST_KERNELS += $(B)/guest/mb_smp.elf
+GUEST_KERNELS += $(B)/guest/mb_smp.elf $(B)/guest/mb_exitbench.elf
 GUEST_VMLINUZ := $(B)/guest/linux/vmlinuz
 GUEST_INITRD := $(B)/guest/initrd.gz
 

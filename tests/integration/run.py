@@ -357,6 +357,39 @@ def guests_bochs(t):
         k.close()
 
 
+LINUX_FILES = [('linux/vmlinuz', 'guests/vmlinuz'), ('initrd.gz', 'guests/initrd.gz')]
+
+
+def linux_bochs(t):
+    """Debian's cloud kernel with a busybox initramfs: under VT-x to a shell,
+    a command typed through `console`, then poweroff through ACPI S5."""
+    files = []
+    for src, dest in LINUX_FILES:
+        path = os.path.join(ROOT, 'build', 'guest', src)
+        assert os.path.exists(path), path + ' missing (make guest)'
+        files.append('%s=%s' % (path, dest))
+    k = Keel.bochs(t.name, image('linux.cfg', *files), cpus=2)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        t.check('started on VT-x', lambda: seen(k, r'vm linux: running on cpu1 with vt-x', 120))
+        t.check('kernel banner', lambda: seen(k, r'\[linux\] .*Linux version 6\.', 300))
+        t.check('init and shell', lambda: seen(k, r'\[linux\] guest# ', 900))
+
+        def typed():
+            k.cmd('console linux', until=r'\[attached to linux', timeout=30)
+            k.send('uname -r; echo done-$((6*7))\r')
+            k.expect(r'done-42', 120)
+            return 'done-42'
+        t.check('a command in the guest shell', typed)
+
+        def off():
+            k.send('poweroff -f\r')
+            return k.line(r'vm linux: stopped: poweroff \(ACPI S5\)', 180)
+        t.check('poweroff', off)
+    finally:
+        k.close()
+
+
 def bochs_smp2(t):
     k = Keel.bochs(t.name, image('bochs.cfg'), cpus=2)
     try:
@@ -368,6 +401,11 @@ def bochs_smp2(t):
 
 TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, vm_qemu, bochs_smp2,
          vm_bochs, guests_bochs]
+# Run by name only, not by default: it boots Linux to a shell in about 90 s
+# of Bochs, but in some runs the guest's timer ticks stop during boot (a
+# lost interrupt, under investigation: docs/status.md). Not yet reliable
+# enough for CI.
+EXTRA_TESTS = [linux_bochs]
 
 
 def main(argv):
@@ -379,7 +417,7 @@ def main(argv):
             print(__doc__.strip())
             return 0
         elif a == '--list':
-            print('\n'.join(f.__name__ for f in TESTS))
+            print('\n'.join(f.__name__ for f in TESTS + EXTRA_TESTS))
             return 0
         elif a == '--efi':
             EFI = os.path.abspath(next(args, ''))
@@ -388,7 +426,7 @@ def main(argv):
             return 2
         else:
             names.append(a)
-    byname = {f.__name__: f for f in TESTS}
+    byname = {f.__name__: f for f in TESTS + EXTRA_TESTS}
     bad = [n for n in names if n not in byname]
     if bad:
         print('run.py: no test named %s (see --list)' % ', '.join(bad), file=sys.stderr)
