@@ -21,8 +21,17 @@ static void (*attached_input)(void *ctx, uint8_t c);
 static void (*attached_detach)(void *ctx);
 static void *attached_ctx;
 
+static volatile bool detach_requested;
+
+void console_detach_if(void *ctx)
+{
+	if (attached_input && attached_ctx == ctx)
+		detach_requested = true;
+}
+
 void console_attach(void (*input)(void *ctx, uint8_t c), void (*detach)(void *ctx), void *ctx)
 {
+	detach_requested = false;
 	attached_ctx = ctx;
 	attached_detach = detach;
 	attached_input = input;
@@ -109,7 +118,7 @@ void console_main(struct boot_info *bi)
 	for (;;) {
 		uint8_t c = (uint8_t)getc_wait();
 		if (attached_input) {
-			if (c != CTRL_RIGHT_BRACKET) {
+			if (c != CTRL_RIGHT_BRACKET && !detach_requested) {
 				attached_input(attached_ctx, c);
 				continue;
 			}

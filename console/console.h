@@ -20,6 +20,8 @@ void console_main(struct boot_info *bi) __attribute__((noreturn));
 /* Sends every keystroke to input() until the operator types Ctrl-], then
  * calls detach() and shows the prompt again (`console <vm>`). */
 void console_attach(void (*input)(void *ctx, uint8_t c), void (*detach)(void *ctx), void *ctx);
+/* From any CPU: the attached VM ended; the next keystroke detaches. */
+void console_detach_if(void *ctx);
 extern struct boot_info *console_bootinfo;
 
 /* Built-in command groups, registered by console_main. */

@@ -172,6 +172,7 @@ static void run_vm(struct kvm *k)
 	klog(LOG_INFO, "vm %s: running on cpu%u with %s, %u vCPU%s, %llu MiB", k->name, k->cpu,
 	     k->backend, k->cfg.smp, k->cfg.smp == 1 ? "" : "s", (unsigned long long)k->cfg.ram_mib);
 	int status = vm_run(k->vm);
+	console_detach_if(k);
 	if (k->midline)
 		kwrite("\n", 1), k->midline = false;
 	if (k->vm->state == VM_CRASHED) {
@@ -352,6 +353,22 @@ static int cmd_vminfo(int argc, char **argv)
 		for (int j = 0; j < VCPU_EXIT_REASONS; j++)
 			kprintf(" %s=%llu", exit_names[j], (unsigned long long)v->exits[j]);
 		kprintf("\n");
+	}
+	for (unsigned int i = 0; k->pc && k->vm && i < k->vm->nvcpus; i++) {
+		struct lapic *l = &k->pc->lapic[i];
+		int irr = -1, isr = -1;
+		for (int b = 255; b >= 0 && (irr < 0 || isr < 0); b--) {
+			if (irr < 0 && (l->s.irr[b / 32] >> (b % 32) & 1))
+				irr = b;
+			if (isr < 0 && (l->s.isr[b / 32] >> (b % 32) & 1))
+				isr = b;
+		}
+		kprintf("  lapic%u: irr %d isr %d tpr 0x%x lvt-timer 0x%x initial %u armed %d fired %llu; "
+			"pic intr %d; vm clock %llu, next timer %llu\n", i, irr, isr, l->s.tpr,
+			l->s.lvt[0], l->s.initial_count, (int)timerq_armed(&l->timer),
+			(unsigned long long)l->timer_fired, (int)k->pc->pic_intr,
+			(unsigned long long)vm_clock_ns(k->vm),
+			(unsigned long long)timerq_next_deadline(&k->vm->timerq));
 	}
 	if (k->vm)
 		kprintf("  unclaimed: pio reads %llu writes %llu, mmio reads %llu writes %llu\n",

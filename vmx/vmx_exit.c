@@ -97,6 +97,10 @@ static int h_cpuid(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 			  (1u << 28));
 		r[2] |= 1u << 31;
 		break;
+	case 6: /* ARAT: our LAPIC timer never stops in idle, so guests need no
+		 * broadcast timer (SDM Vol. 2 CPUID leaf 06H, EAX bit 2) */
+		r[0] |= 1u << 2;
+		break;
 	case 7:
 		if (sub == 0) /* AVX2, AVX-512 and friends need XSAVE state */
 			r[1] &= ~((1u << 5) | (1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) |
