@@ -363,9 +363,10 @@ static int cmd_vminfo(int argc, char **argv)
 			if (isr < 0 && (l->s.isr[b / 32] >> (b % 32) & 1))
 				isr = b;
 		}
-		kprintf("  lapic%u: irr %d isr %d tpr 0x%x lvt-timer 0x%x initial %u armed %d fired %llu; "
+		kprintf("  lapic%u: irr %d isr %d tpr 0x%x lvt-timer 0x%x initial %u loads %llu armed %d fired %llu; "
 			"pic intr %d; vm clock %llu, next timer %llu\n", i, irr, isr, l->s.tpr,
-			l->s.lvt[0], l->s.initial_count, (int)timerq_armed(&l->timer),
+			l->s.lvt[0], l->s.initial_count, (unsigned long long)l->timer_loads,
+			(int)timerq_armed(&l->timer),
 			(unsigned long long)l->timer_fired, (int)k->pc->pic_intr,
 			(unsigned long long)vm_clock_ns(k->vm),
 			(unsigned long long)timerq_next_deadline(&k->vm->timerq));

@@ -118,6 +118,7 @@ struct lapic {
 	struct lapic_config cfg;
 	struct timerq_timer timer;
 	uint64_t timer_fired;   /* timer interrupts raised, for statistics */
+	uint64_t timer_loads;   /* initial-count writes, for statistics */
 };
 
 void lapic_init(struct lapic *l, const struct hw_env *env,
