@@ -40,15 +40,7 @@ global _start
 _start:
 	cli
 	mov esp, stack_top
-	lgdt [gdt_desc]
-	jmp 0x08:.cs
-.cs:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	mov fs, ax
-	mov gs, ax
+	LOAD_GDT gdt_desc
 
 	; Fill the IDT from the stub table.
 	xor ecx, ecx

@@ -24,13 +24,7 @@ global _start
 _start:
 	cli
 	mov esp, stack_top
-	lgdt [gdt_desc]
-	jmp 0x08:.cs
-.cs:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
+	LOAD_GDT gdt_desc
 
 	; Page tables.
 	mov dword [pml4], pdpt + 3

@@ -49,13 +49,7 @@ global _start
 _start:
 	cli
 	mov esp, stack_top
-	lgdt [gdt_desc]
-	jmp 0x08:.cs
-.cs:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
+	LOAD_GDT gdt_desc
 	; IDT: #PF to pf_entry, everything else to unexpected.
 	xor ecx, ecx
 .idt:

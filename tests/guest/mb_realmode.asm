@@ -31,15 +31,7 @@ global _start
 _start:
 	cli
 	mov esp, stack_top
-	lgdt [gdt_desc]
-	jmp 0x08:.cs
-.cs:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	mov fs, ax
-	mov gs, ax
+	LOAD_GDT gdt_desc
 
 	; Copy the 16-bit part down, clear the areas real mode writes.
 	mov esi, rm_start

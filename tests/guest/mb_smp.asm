@@ -41,15 +41,7 @@ _start:
 	mov esi, [ebx + 16]
 	call parse_cpus
 .nocmd:
-	lgdt [gdt_desc]
-	jmp 0x08:.cs
-.cs:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	mov fs, ax
-	mov gs, ax
+	LOAD_GDT gdt_desc
 
 	MSG "expecting "
 	mov eax, [expected]
