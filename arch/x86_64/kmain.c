@@ -20,7 +20,6 @@
 #define UART_VECTOR 0x24
 
 void switch_stack(void *top, void (*fn)(void *), void *arg) __attribute__((noreturn));
-uint64_t boot_prompt_us;
 
 static void timer_isr(struct regs *r)
 {

@@ -9,6 +9,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vtx.h"
+#include "vmx/caps.h"
 
 #define FC_LOCK (1ull << 0)
 #define FC_VMX_OUTSIDE_SMX (1ull << 2)
@@ -18,6 +19,12 @@ static int fail(struct cpu *c, const char *why)
 	c->vtx_usable = 0;
 	snprintf(c->vtx_reason, sizeof(c->vtx_reason), "%s", why);
 	return 0;
+}
+
+static uint64_t msr_cb(void *opaque, uint32_t msr)
+{
+	(void)opaque;
+	return rdmsr(msr);
 }
 
 void vtx_probe(struct cpu *c)
@@ -40,12 +47,18 @@ void vtx_probe(struct cpu *c)
 		fail(c, "IA32_FEATURE_CONTROL is locked with VMX off (enable VT-x in firmware setup)");
 		return;
 	}
-	uint64_t basic = rdmsr(MSR_VMX_BASIC);
-	uint64_t cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
-	if ((cr0 & rdmsr(MSR_VMX_CR0_FIXED0)) != rdmsr(MSR_VMX_CR0_FIXED0) ||
-	    (cr0 & ~rdmsr(MSR_VMX_CR0_FIXED1)) ||
-	    (cr4 & rdmsr(MSR_VMX_CR4_FIXED0)) != rdmsr(MSR_VMX_CR4_FIXED0) ||
-	    (cr4 & ~rdmsr(MSR_VMX_CR4_FIXED1))) {
+	/* The same capability reading and control computation the VT-x backend
+	 * uses, so "usable" means keel can run guests here (EPT, unrestricted
+	 * guest, ...), not just that VMXON works. */
+	struct vmx_caps caps;
+	struct vmx_controls ctl;
+	char why[sizeof(c->vtx_reason)];
+	if (vmx_caps_parse(&caps, msr_cb, NULL, why, sizeof(why)) ||
+	    vmx_controls_compute(&caps, &ctl, why, sizeof(why))) {
+		fail(c, why);
+		return;
+	}
+	if (!vmx_cr0_ok(&caps, read_cr0(), false) || !vmx_cr4_ok(&caps, read_cr4() | CR4_VMXE)) {
 		fail(c, "CR0/CR4 do not meet IA32_VMX_CR*_FIXED");
 		return;
 	}
@@ -57,7 +70,7 @@ void vtx_probe(struct cpu *c)
 		return;
 	}
 	memset(region, 0, 4096);
-	*(uint32_t *)region = (uint32_t)basic & 0x7fffffff;
+	*(uint32_t *)region = caps.revision;
 	uint64_t pa = (uint64_t)(uintptr_t)region; /* identity mapped */
 	uint64_t old_cr4 = read_cr4();
 	uint8_t bad;
@@ -73,5 +86,5 @@ void vtx_probe(struct cpu *c)
 	}
 	c->vtx_usable = 1;
 	snprintf(c->vtx_reason, sizeof(c->vtx_reason), "VMCS revision 0x%x, VMXON ok%s",
-		 (unsigned)(basic & 0x7fffffff), fc_note);
+		 (unsigned)caps.revision, fc_note);
 }
