@@ -49,6 +49,7 @@ include console/build.mk
 -include vm/build.mk
 -include x86/build.mk
 -include vmx/build.mk
+-include tcg/build.mk
 -include tests/guest/build.mk
 -include tests/unit/build.mk
 -include tests/fuzz/build.mk

@@ -19,6 +19,7 @@
 #include "console/vms.h"
 #include "hw/pc.h"
 #include "vm/run.h"
+#include "tcg/tcg.h"
 #include "vm/vmconfig.h"
 #include "vmx/vmx.h"
 
@@ -36,6 +37,7 @@ struct kvm {
 	volatile enum kvm_state state;
 	uint32_t cpu;
 	const char *backend;
+	char accel_why[96]; /* why this backend */
 	char why[160];
 	uint64_t start_tsc;
 	bool midline; /* guest output: the last byte was not a newline */
@@ -127,14 +129,16 @@ static void run_vm(struct kvm *k)
 	char why[128];
 	const char *load_why = NULL;
 
+	/* VT-x where this CPU has it, else the translator, saying why. */
+	const struct vcpu_ops *ops = &vmx_vcpu_ops;
 	if (vmx_cpu_enable(why, sizeof(why))) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), "no CPU backend on cpu%u: VT-x unusable (%s), and the "
-					   "translator (tcg/) is not built yet", k->cpu, why);
-		fail(k, msg);
-		return;
+		ops = &tcg_vcpu_ops;
+		snprintf(k->accel_why, sizeof(k->accel_why), "VT-x unusable on cpu%u: %s", k->cpu, why);
+		klog(LOG_INFO, "vm %s: %s; using the translator", k->name, k->accel_why);
+	} else {
+		snprintf(k->accel_why, sizeof(k->accel_why), "VT-x usable on cpu%u", k->cpu);
 	}
-	k->backend = vmx_vcpu_ops.name;
+	k->backend = ops->name;
 	k->vm = calloc(1, sizeof(*k->vm));
 	k->pc = calloc(1, sizeof(*k->pc));
 	if (!k->vm || !k->pc || vm_init(k->vm, k->name, k->cfg.ram_mib << 20, &keel_vm_host)) {
@@ -143,7 +147,7 @@ static void run_vm(struct kvm *k)
 	}
 	struct pc_config pcfg = {
 		.ncpus = k->cfg.smp,
-		.cpu_ops = &vmx_vcpu_ops,
+		.cpu_ops = ops,
 		.serial_out = guest_out,
 		.out_opaque = k,
 	};
@@ -300,7 +304,8 @@ void vms_report_accel(void)
 			continue;
 		}
 		for (unsigned int j = 0; k->vm && j < k->vm->nvcpus; j++)
-			kprintf("vm %s vcpu%u: %s on cpu%u\n", k->name, j, k->backend, k->cpu);
+			kprintf("vm %s vcpu%u: %s on cpu%u (%s)\n", k->name, j, k->backend, k->cpu,
+				k->accel_why);
 	}
 }
 

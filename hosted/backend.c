@@ -1,7 +1,6 @@
-/* Which vcpu_ops keel-run runs guests on. tcg/ (issue 4) will provide
- * tcg_vcpu_ops here; until then keel-run builds machines and loads kernels
- * but says plainly that it cannot execute them. */
+/* Which vcpu_ops keel-run runs guests on: the translator (tcg/). */
 #include <stddef.h>
 #include "hosted/hosted.h"
+#include "tcg/tcg.h"
 
-const struct vcpu_ops *hosted_cpu_backend(void) { return NULL; }
+const struct vcpu_ops *hosted_cpu_backend(void) { return &tcg_vcpu_ops; }

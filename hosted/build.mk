@@ -1,6 +1,6 @@
 # hosted/: keel-run, the engine as a Linux program (never part of the image).
 # Built optimised and without sanitizers: it is also the benchmark runner.
-HOSTED_SRCS := hosted/main.c hosted/backend.c $(filter hw/% vm/%,$(PURE_SRCS))
+HOSTED_SRCS := hosted/main.c hosted/backend.c $(filter hw/% vm/% tcg/% x86/%,$(PURE_SRCS))
 HOSTED_OBJS := $(patsubst %.c,$(B)/hr/%.o,$(HOSTED_SRCS))
 HRCFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -DKEEL_HOST=1
 

@@ -1,10 +1,12 @@
-/* keel-run: the engine (vm/, hw/) as a Linux program, with options that
- * mirror qemu-system-x86_64's. For tests, fuzzing and benchmarks; never part
- * of the image. Exit status: the guest's isa-debug-exit value ((v << 1) | 1),
- * 0 when the guest powers off, 1 for our own errors, 2 for bad usage. */
+/* keel-run: the engine (vm/, hw/, tcg/) as a Linux program, with options
+ * that mirror qemu-system-x86_64's. For tests, fuzzing and benchmarks; never
+ * part of the image. Exit status: the guest's isa-debug-exit value
+ * ((v << 1) | 1), 0 after a guest power-off or triple fault (as QEMU with
+ * -no-reboot), 2 for bad usage and our own failures. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,9 @@
 #include <unistd.h>
 #include "hosted/hosted.h"
 #include "hw/pc.h"
+#include "tcg/cpu.h"
+#include "tcg/jit.h"
+#include "tcg/tcg.h"
 #include "vm/run.h"
 #include "vm/vm.h"
 
@@ -36,11 +41,13 @@ static void usage(FILE *f)
 		"  -initrd FILE       initial ramdisk (Linux)\n"
 		"  -append STRING     kernel command line\n"
 		"  -serial stdio|none COM1 on stdin/stdout (default) or nowhere\n"
-		"  -nographic, -display none, -no-reboot, -accel tcg, -device isa-debug-exit...\n"
+		"  -nographic, -display none, -monitor none, -no-reboot, -accel tcg,\n"
+		"  -device isa-debug-exit...\n"
 		"                     accepted for QEMU compatibility (always so here)\n"
 		"  -h, --help         this text\n"
 		"The machine is QEMU's pc (i440FX + PIIX3) with isa-debug-exit at 0xf4:\n"
-		"the exit status is the guest's debug-exit value, (v << 1) | 1.\n");
+		"the exit status is the guest's debug-exit value, (v << 1) | 1; 0 after a\n"
+		"triple fault or a guest power-off; 2 when keel-run or the translator fails.\n");
 }
 
 static int parse_size_mib(const char *s, uint64_t *mib)
@@ -74,7 +81,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			continue;
 		int takes = !strcmp(a, "-m") || !strcmp(a, "-smp") || !strcmp(a, "-kernel") ||
 			    !strcmp(a, "-initrd") || !strcmp(a, "-append") || !strcmp(a, "-serial") ||
-			    !strcmp(a, "-display") || !strcmp(a, "-accel") || !strcmp(a, "-device");
+			    !strcmp(a, "-display") || !strcmp(a, "-accel") || !strcmp(a, "-device") ||
+			    !strcmp(a, "-monitor");
 		if (!takes) {
 			fprintf(stderr, "keel-run: unknown option '%s' (try --help)\n", argv[i]);
 			return -1;
@@ -112,6 +120,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		} else if (!strcmp(a, "-accel") && strcmp(v, "tcg") && strncmp(v, "tcg,", 4)) {
 			fprintf(stderr, "keel-run: -accel: only tcg (keel's translator) runs here\n");
 			return -1;
+		} else if (!strcmp(a, "-monitor") && strcmp(v, "none")) {
+			fprintf(stderr, "keel-run: -monitor: there is no monitor; only 'none' is accepted\n");
+			return -1;
 		} else if (!strcmp(a, "-device") && strncmp(v, "isa-debug-exit", 14)) {
 			fprintf(stderr, "keel-run: -device %s: not supported (the pc machine is fixed)\n", v);
 			return -1;
@@ -137,6 +148,13 @@ static void *ram_alloc(void *o, uint64_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 static void ram_free(void *o, void *p, uint64_t n) { (void)o; munmap(p, n); }
+/* Generated code: writable and executable, kept until exit. */
+static void *code_alloc(void *o, size_t n)
+{
+	(void)o;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
 static uint64_t clock_ns(void *o)
 {
 	(void)o;
@@ -188,9 +206,49 @@ static void wait_fn(void *o, uint64_t deadline)
 		usleep((useconds_t)ms * 1000);
 }
 
+/* SIGQUIT (Ctrl-\\) prints every vCPU's registers: for guests that hang. */
+static volatile sig_atomic_t dump_requested;
+static void on_sigquit(int sig) { (void)sig; dump_requested = 1; }
+
+static void dump_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		struct vcpu_regs r;
+		struct vcpu_sregs s;
+		if (v->ops->get_regs(v, &r) || v->ops->get_sregs(v, &s))
+			continue;
+		fprintf(stderr,
+			"keel-run: vcpu%u state %d halts %llu injected %llu\n"
+			"  rip %016llx rflags %08llx cs %04x:%llx ss %04x cr0 %llx cr3 %llx cr4 %llx efer %llx\n"
+			"  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n"
+			"  rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n",
+			i, (int)v->state, (unsigned long long)v->halts, (unsigned long long)v->injected,
+			(unsigned long long)r.rip, (unsigned long long)r.rflags, s.cs.selector,
+			(unsigned long long)s.cs.base, s.ss.selector, (unsigned long long)s.cr0,
+			(unsigned long long)s.cr3, (unsigned long long)s.cr4, (unsigned long long)s.efer,
+			(unsigned long long)r.rax, (unsigned long long)r.rbx, (unsigned long long)r.rcx,
+			(unsigned long long)r.rdx, (unsigned long long)r.rsi, (unsigned long long)r.rdi,
+			(unsigned long long)r.rbp, (unsigned long long)r.rsp);
+	}
+}
+
+/* KEEL_TCG_TRACE=1: one line per translated block executed, to stderr. */
+static void trace_block(struct tcg_cpu *c, uint64_t lin)
+{
+	fprintf(stderr, "tcg: %u %016llx cs %04x eax %08llx ecx %08llx edx %08llx esp %08llx\n",
+		c->code_bits, (unsigned long long)lin, c->seg[1].sel, (unsigned long long)c->gpr[0],
+		(unsigned long long)c->gpr[1], (unsigned long long)c->gpr[2],
+		(unsigned long long)c->gpr[4]);
+}
+
 static void poll_tick(void *o)
 {
 	struct hosted *h = o;
+	if (dump_requested) {
+		dump_requested = 0;
+		dump_vcpus(&h->vm);
+	}
 	feed_serial(h, 0);
 	hw_timer_arm(&h->vm.env, &h->poll_timer, vm_clock_ns(&h->vm) + SERIAL_POLL_NS);
 }
@@ -237,21 +295,26 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o))
 		return 2;
 	const struct vcpu_ops *cpu = hosted_cpu_backend();
+	/* KEEL_TCG_NOJIT=1: interpret instead of translating (debugging, and
+	 * the interpreter's share in `make bench`) */
+	tcg_jit_off = getenv("KEEL_TCG_NOJIT") != NULL;
 	if (!cpu) {
 		fprintf(stderr, "keel-run: no CPU backend in this build yet: the translator (tcg/) "
 				"is what runs guests here\n");
-		return 1;
+		return 2;
 	}
 	size_t klen, ilen = 0;
 	void *kernel = slurp(o.kernel, &klen), *initrd = NULL;
 	if (!kernel || (o.initrd && !(initrd = slurp(o.initrd, &ilen))))
-		return 1;
+		return 2;
 
-	static const struct vm_host host_ops = {ram_alloc, ram_free, clock_ns, wait_fn, NULL, &h};
+	static const struct vm_host host_ops = {.ram_alloc = ram_alloc, .ram_free = ram_free,
+						.clock_ns = clock_ns, .wait = wait_fn,
+						.code_alloc = code_alloc, .opaque = &h};
 	int r = vm_init(&h.vm, "keel-run", o.ram_mib << 20, &host_ops);
 	if (r) {
 		fprintf(stderr, "keel-run: cannot create the VM: %s\n", strerror(-r));
-		return 1;
+		return 2;
 	}
 	struct pc_config cfg = {
 		.ncpus = o.smp,
@@ -263,14 +326,14 @@ int main(int argc, char **argv)
 	r = pc_init(&h.pc, &h.vm, &cfg);
 	if (r) {
 		fprintf(stderr, "keel-run: cannot build the pc machine: %s\n", strerror(-r));
-		return 1;
+		return 2;
 	}
 	r = pc_load_multiboot(&h.pc, kernel, klen, o.append ? o.append : "", &why);
 	if (r == -ENOEXEC) /* not multiboot: a Linux bzImage then, as QEMU decides */
 		r = pc_load_linux(&h.pc, kernel, klen, initrd, ilen, o.append ? o.append : "", &why);
 	if (r) {
 		fprintf(stderr, "keel-run: cannot load '%s': %s\n", o.kernel, why ? why : strerror(-r));
-		return 1;
+		return 2;
 	}
 
 	h.in_fd = strcmp(o.serial, "stdio") ? -1 : STDIN_FILENO;
@@ -281,6 +344,9 @@ int main(int argc, char **argv)
 		if (!tcsetattr(h.in_fd, TCSANOW, &raw))
 			h.restore_tty = 1;
 	}
+	signal(SIGQUIT, on_sigquit);
+	if (getenv("KEEL_TCG_TRACE"))
+		tcg_trace_hook = trace_block;
 	hw_timer_init(&h.poll_timer, poll_tick, &h);
 	hw_timer_arm(&h.vm.env, &h.poll_timer, SERIAL_POLL_NS);
 
@@ -289,7 +355,8 @@ int main(int argc, char **argv)
 		tcsetattr(h.in_fd, TCSANOW, &h.saved);
 	if (h.vm.state == VM_CRASHED) {
 		fprintf(stderr, "keel-run: guest crashed: %s\n", h.vm.stop_reason);
-		return 1;
+		/* a triple fault exits 0, as QEMU does with -no-reboot */
+		return strncmp(h.vm.stop_reason, "triple fault", 12) ? 2 : 0;
 	}
 	pc_destroy(&h.pc);
 	vm_destroy(&h.vm);

@@ -50,6 +50,10 @@ struct vm_host {
 	/* Sleep until deadline_ns (host clock) or a vm_kick(); may return early. */
 	void (*wait)(void *opaque, uint64_t deadline_ns);
 	void (*kick)(void *opaque);
+	/* Writable and executable memory for generated code (the
+	 * translator's stubs); may be NULL, then the translator does
+	 * without what needs it. */
+	void *(*code_alloc)(void *opaque, size_t bytes);
 	void *opaque;
 };
 
@@ -83,6 +87,7 @@ struct vm {
 
 	uint64_t clock_base;    /* host ns at VM clock 0 */
 	uint64_t paused_at;     /* host ns when paused, 0 if running */
+	void *tcg; /* the translator's per-VM state (tcg/), or NULL */
 	/* Called on a reset request (0xcf9, 0x92, 0xfe, triple fault policy). */
 	void (*reset_hook)(struct vm *vm);
 };

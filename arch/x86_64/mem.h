@@ -3,6 +3,7 @@
 #ifndef ARCH_X86_64_MEM_H
 #define ARCH_X86_64_MEM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "arch/x86_64/frames.h"
 
@@ -21,5 +22,7 @@ void mem_reclaim_boot_services(struct boot_info *bi);
 /* Identity map of all memory, W^X for our image, page 0 unmapped. */
 void paging_init(struct boot_info *bi);
 uint64_t paging_cr3(void);
+/* Writable and executable pages for generated code; NULL when out. */
+void *paging_alloc_code(size_t bytes);
 
 #endif

@@ -89,3 +89,18 @@ void paging_init(struct boot_info *bi)
 }
 
 uint64_t paging_cr3(void) { return (uint64_t)(uintptr_t)pml4; }
+
+/* Frames for generated code, mapped RWX with 4 KiB pages. Our image stays
+ * W^X; only these pages are both, and only the translator writes them. */
+void *paging_alloc_code(size_t bytes)
+{
+	size_t pages = (bytes + 4095) / 4096;
+	uint64_t pa = frames_alloc(&frames, pages, 4096, 0);
+	if (pa == FRAMES_NONE)
+		return NULL;
+	for (size_t i = 0; i < pages; i++)
+		set4k(pa + i * 4096, P | W);
+	write_cr3(read_cr3()); /* flush: these were NX a moment ago */
+	memset((void *)(uintptr_t)pa, 0xcc, pages * 4096);
+	return (void *)(uintptr_t)pa;
+}

@@ -36,7 +36,16 @@ static void wait(void *o, uint64_t deadline)
 		sti_hlt();
 }
 
+/* Generated code (the translator's stubs): pages mapped writable and
+ * executable, the one exception to W^X (arch/x86_64/paging.c). */
+static void *code_alloc(void *o, size_t bytes)
+{
+	(void)o;
+	return paging_alloc_code(bytes);
+}
+
 const struct vm_host keel_vm_host = {
+	.code_alloc = code_alloc,
 	.ram_alloc = ram_alloc,
 	.ram_free = ram_free,
 	.clock_ns = clock_ns,

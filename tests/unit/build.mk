@@ -74,3 +74,9 @@ UNIT_DEPS_test_ept := ept/ept.c
 UNIT_DEPS_test_exitqual := vmx/exitqual.c
 UNIT_TESTS += tests/unit/test_alu.c
 UNIT_DEPS_test_alu := x86/alu.c
+
+# tcg/ (issue 4): the translator, with the engine it runs in.
+TCG_UNIT_DEPS = $(TCG_SRCS) x86/decode.c x86/decode_tables.c x86/alu.c vm/vm.c vm/bus.c \
+	vm/timerq.c vm/run.c vm/e820.c hw/lapic.c hw/lapic_regs.c
+UNIT_TESTS += tests/unit/test_tcg_mmu.c
+UNIT_DEPS_test_tcg_mmu = $(TCG_UNIT_DEPS)

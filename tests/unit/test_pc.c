@@ -21,7 +21,7 @@ static void *h_alloc(void *o, uint64_t n) { (void)o; return calloc(1, n); }
 static void h_free(void *o, void *p, uint64_t n) { (void)o; (void)n; free(p); }
 static uint64_t h_clock(void *o) { (void)o; return host_now; }
 static void h_wait(void *o, uint64_t deadline) { (void)o; if (deadline > host_now) host_now = deadline; }
-static const struct vm_host host = {h_alloc, h_free, h_clock, h_wait, NULL, NULL};
+static const struct vm_host host = {.ram_alloc = h_alloc, .ram_free = h_free, .clock_ns = h_clock, .wait = h_wait};
 
 /* ---- fake backend: records registers, replays no code --------------------- */
 struct fake_cpu {

@@ -1,0 +1,290 @@
+/*
+ * tcg/fpu_stub.c - host stubs for the x87/MMX/SSE passthrough: a cache of
+ * one-instruction host routines ("<insn>; ret") keyed by their bytes, and
+ * the trampoline that runs one on the guest's FXSAVE image.
+ *
+ * The stubs live in code memory from tcg_code_alloc(), which belongs to a
+ * VM, so the table key is (VM, bytes). The table is global: lookups are
+ * lock-free (an entry is written once, then published by a release store
+ * of its stub pointer, and never changes afterwards except that
+ * tcg_fpu_forget_vm() retires it); inserts take a spinlock. When the table
+ * is nearly full, a per-VM scratch stub is rewritten and run under the lock.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tcg/fpu.h"
+
+#define STUB_SLOT 16      /* bytes per stub: at most 10 + ret */
+#define TAB_SIZE 8192     /* entries, a power of two */
+#define TAB_MAX (TAB_SIZE - TAB_SIZE / 8) /* keep probe chains short */
+#define CHUNK 4096        /* code memory asked for at a time */
+#define NVMC 8            /* VMs with an open code chunk */
+#define TOMB ((const struct vm *)1) /* owner of a retired entry */
+
+struct stub_ent {
+	const struct vm *vm;
+	uint64_t k0, k1;
+	void *stub; /* NULL: free; written last, with release */
+};
+
+/* Where a VM's next stub goes, and its scratch stub. */
+struct vm_code {
+	const struct vm *vm;
+	uint8_t *next;
+	size_t left;
+	uint8_t *scratch;
+};
+
+static struct stub_ent tab[TAB_SIZE];
+static unsigned tab_used;
+static struct vm_code vmc[NVMC];
+static unsigned vmc_victim;
+static int tab_lock;
+
+static void lock(void)
+{
+	while (__atomic_exchange_n(&tab_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&tab_lock, __ATOMIC_RELAXED))
+			__asm__ volatile("pause");
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&tab_lock, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * The trampoline (System V ABI): tramp(stub, img, mem, g). Saves the host
+ * x87/SSE state on its stack, loads img, sets rax rcx rdx and the
+ * arithmetic flags from g and rdi = mem, calls the stub, stores rax rcx
+ * rdx and RFLAGS into g and the x87/SSE state into img, and reloads the
+ * host state. The stub only touches rax rcx rdx rdi, flags, x87/SSE
+ * registers and [rdi]. FXSAVE64/FXRSTOR64 do not wait for pending x87
+ * exceptions (SDM Vol. 2 FXSAVE), so an unmasked one the stub leaves in
+ * FSW.ES never faults on the host: the host image reloaded last has ES
+ * clear. The 128 bytes below rsp are skipped for hosted builds' red zone.
+ */
+void tcg_fpu_tramp(const void *stub, uint8_t *img, void *mem, struct tcg_fpu_gpr *g)
+	__attribute__((visibility("hidden")));
+__asm__(".text\n"
+	".globl tcg_fpu_tramp\n"
+	".hidden tcg_fpu_tramp\n"
+	".type tcg_fpu_tramp, @function\n"
+	"tcg_fpu_tramp:\n\t"
+	"pushq %rbp\n\t"
+	"movq %rsp, %rbp\n\t"
+	"pushq %rbx\n\t"
+	"subq $(128 + 512 + 16), %rsp\n\t"
+	"andq $-16, %rsp\n\t"
+	"fxsave64 (%rsp)\n\t"
+	"fxrstor64 (%rsi)\n\t"
+	"movq %rdi, %r11\n\t"
+	"movq %rdx, %rdi\n\t"
+	"movq %rcx, %rbx\n\t"
+	"pushfq\n\t"
+	"popq %rax\n\t"
+	"andq $~0x8d5, %rax\n\t"
+	"movq 24(%rbx), %rcx\n\t"
+	"andq $0x8d5, %rcx\n\t"
+	"orq %rcx, %rax\n\t"
+	"pushq %rax\n\t"
+	"popfq\n\t"
+	"movq 0(%rbx), %rax\n\t"
+	"movq 8(%rbx), %rcx\n\t"
+	"movq 16(%rbx), %rdx\n\t"
+	"call *%r11\n\t"
+	"movq %rax, 0(%rbx)\n\t"
+	"movq %rcx, 8(%rbx)\n\t"
+	"movq %rdx, 16(%rbx)\n\t"
+	"pushfq\n\t"
+	"popq 24(%rbx)\n\t"
+	"fxsave64 (%rsi)\n\t"
+	"fxrstor64 (%rsp)\n\t"
+	"leaq -8(%rbp), %rsp\n\t"
+	"popq %rbx\n\t"
+	"popq %rbp\n\t"
+	"ret\n\t"
+	".size tcg_fpu_tramp, . - tcg_fpu_tramp\n");
+
+static void key_of(const struct tcg_fpu_enc *e, uint64_t *k0, uint64_t *k1)
+{
+	uint8_t b[16] = {0};
+
+	memcpy(b, e->b, e->len);
+	b[15] = e->len;
+	memcpy(k0, b, 8);
+	memcpy(k1, b + 8, 8);
+}
+
+static unsigned hash(const struct vm *vm, uint64_t k0, uint64_t k1)
+{
+	uint64_t h = k0 * 0x9e3779b97f4a7c15ull;
+
+	h ^= (k1 + (uintptr_t)vm) * 0xc2b2ae3d27d4eb4full;
+	return (unsigned)(h >> 40) & (TAB_SIZE - 1);
+}
+
+static void *lookup(const struct vm *vm, uint64_t k0, uint64_t k1, unsigned h)
+{
+	for (unsigned n = 0; n < TAB_SIZE; n++) {
+		struct stub_ent *e = &tab[(h + n) & (TAB_SIZE - 1)];
+		void *s = __atomic_load_n(&e->stub, __ATOMIC_ACQUIRE);
+
+		if (!s)
+			return NULL;
+		if (__atomic_load_n(&e->vm, __ATOMIC_RELAXED) == vm && e->k0 == k0 && e->k1 == k1)
+			return s;
+	}
+	return NULL;
+}
+
+/* The VM's code cursor (under the lock); a new one may evict another's,
+ * which only wastes the rest of that chunk. */
+static struct vm_code *vm_code(const struct vm *vm)
+{
+	struct vm_code *v;
+
+	for (unsigned n = 0; n < NVMC; n++)
+		if (vmc[n].vm == vm && vmc[n].scratch)
+			return &vmc[n];
+	v = &vmc[vmc_victim++ % NVMC];
+	*v = (struct vm_code){.vm = vm};
+	return v;
+}
+
+/* STUB_SLOT bytes of code memory for vm, or NULL (under the lock). */
+static uint8_t *slot(struct tcg_cpu *c, struct vm_code *v)
+{
+	uint8_t *p;
+
+	if (v->left < STUB_SLOT) {
+		v->next = tcg_code_alloc(c, CHUNK);
+		v->left = v->next ? CHUNK : 0;
+		if (!v->next)
+			return NULL;
+	}
+	p = v->next;
+	v->next += STUB_SLOT;
+	v->left -= STUB_SLOT;
+	return p;
+}
+
+static void write_stub(uint8_t *p, const struct tcg_fpu_enc *e)
+{
+	memcpy(p, e->b, e->len);
+	p[e->len] = 0xc3; /* ret */
+}
+
+void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, void *mem,
+		  struct tcg_fpu_gpr *g)
+{
+	const struct vm *vm = c->vm;
+	uint64_t k0, k1;
+	unsigned h;
+	void *s;
+	struct vm_code *v;
+	struct stub_ent *ent;
+
+	key_of(e, &k0, &k1);
+	h = hash(vm, k0, k1);
+	s = lookup(vm, k0, k1, h);
+	if (s) {
+		tcg_fpu_tramp(s, img, mem, g);
+		return;
+	}
+	lock();
+	s = lookup(vm, k0, k1, h);
+	if (s) {
+		unlock();
+		tcg_fpu_tramp(s, img, mem, g);
+		return;
+	}
+	v = vm_code(vm);
+	if (!v->scratch)
+		v->scratch = slot(c, v);
+	if (!v->scratch)
+		goto nomem;
+	if (tab_used >= TAB_MAX) {
+		/* full: run the scratch stub, still under the lock */
+		write_stub(v->scratch, e);
+		tcg_fpu_tramp(v->scratch, img, mem, g);
+		unlock();
+		return;
+	}
+	s = slot(c, v);
+	if (!s)
+		goto nomem;
+	write_stub(s, e);
+	for (ent = &tab[h]; ent->stub; ent = &tab[(ent - tab + 1) & (TAB_SIZE - 1)])
+		;
+	ent->vm = vm;
+	ent->k0 = k0;
+	ent->k1 = k1;
+	__atomic_store_n(&ent->stub, s, __ATOMIC_RELEASE);
+	tab_used++;
+	unlock();
+	tcg_fpu_tramp(s, img, mem, g);
+	return;
+nomem:
+	unlock();
+	tcg_raise_ud(c); /* no code memory: nothing can run the instruction */
+}
+
+void tcg_fpu_forget_vm(const struct vm *vm)
+{
+	lock();
+	for (unsigned n = 0; n < TAB_SIZE; n++)
+		if (tab[n].stub && tab[n].vm == vm)
+			__atomic_store_n(&tab[n].vm, TOMB, __ATOMIC_RELAXED);
+	for (unsigned n = 0; n < NVMC; n++)
+		if (vmc[n].vm == vm)
+			vmc[n] = (struct vm_code){0};
+	unlock();
+}
+
+/* ---- host features ---- */
+
+static void host_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+}
+
+void tcg_fpu_cpuid(uint32_t *ecx1, uint32_t *edx1)
+{
+	static uint32_t ecx, edx; /* edx has FPU once known: x86-64 hosts have it */
+
+	if (!__atomic_load_n(&edx, __ATOMIC_ACQUIRE)) {
+		uint32_t r[4];
+
+		host_cpuid(1, r);
+		__atomic_store_n(&ecx, r[2] & (1u << 0 | 1u << 9 | 1u << 19 | 1u << 20),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&edx, r[3] & (1u << 0 | 1u << 23 | 1u << 24 | 1u << 25 | 1u << 26),
+				 __ATOMIC_RELEASE);
+	}
+	*ecx1 = __atomic_load_n(&ecx, __ATOMIC_RELAXED);
+	*edx1 = edx;
+}
+
+/* The host's MXCSR_MASK (0 in the image means 0xffbf, SDM Vol. 1
+ * §11.6.6) limited to the architectural bits 15:0: AMD's MM (bit 17,
+ * misaligned SSE) is not offered to guests. */
+uint32_t tcg_fpu_mxcsr_mask(void)
+{
+	static uint32_t mask;
+	uint32_t m = __atomic_load_n(&mask, __ATOMIC_RELAXED);
+
+	if (!m) {
+		uint8_t buf[512] __attribute__((aligned(16)));
+
+		__asm__ volatile("fxsave64 %0" : "=m"(buf));
+		memcpy(&m, buf + TCG_FX_MXCSR_MASK, 4);
+		if (!m)
+			m = 0xffbf;
+		m &= 0xffff;
+		__atomic_store_n(&mask, m, __ATOMIC_RELAXED);
+	}
+	return m;
+}

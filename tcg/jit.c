@@ -1,0 +1,114 @@
+/*
+ * tcg/jit.c - translation of decoded blocks to host x86-64 code.
+ *
+ * A translated block runs with rbx = the struct tcg_cpu and returns to
+ * the dispatcher through a shared exit (the trampoline below). Guest
+ * registers stay in the CPU structure; the code loads and stores them per
+ * instruction. Instructions with a native template (tcg/jit_ops.c) become
+ * host instructions with the flags kept lazily; every other instruction
+ * becomes a call to its handler (the same handlers the interpreter uses),
+ * followed by a check whether it branched or asked to stop. Faults in
+ * helpers longjmp out of the generated code, which is safe: it keeps
+ * nothing on the stack but the trampoline frame.
+ */
+#include <stddef.h>
+#include "tcg/cpu.h"
+#include "tcg/emit.h"
+#include "tcg/jit.h"
+#include "tcg/tcg_int.h"
+
+#define OFF(f) ((int32_t)offsetof(struct tcg_cpu, f))
+
+_Static_assert(offsetof(struct tcg_cpu, halted) == offsetof(struct tcg_cpu, end_block) + 1 &&
+		       offsetof(struct tcg_cpu, io_done) == offsetof(struct tcg_cpu, end_block) + 2 &&
+		       offsetof(struct tcg_cpu, shutdown) == offsetof(struct tcg_cpu, end_block) + 3,
+	       "the stop flags are tested as one dword");
+
+/* The trampoline: enter(cpu, code) saves the callee-saved registers, sets
+ * rbx and jumps to the block; blocks leave through exit. */
+bool tcg_jit_init(struct tcg_jit *j, uint8_t *buf, size_t size)
+{
+	j->buf = buf;
+	j->size = size;
+	struct emit e = {buf, buf + size, false};
+	j->enter = e.p;
+	static const uint8_t push[] = {0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57};
+	e_bytes(&e, push, sizeof(push));              /* rbx rbp r12-r15 */
+	e_bytes(&e, "\x48\x83\xec\x08", 4);           /* sub rsp, 8: 16-byte alignment */
+	e_bytes(&e, "\x48\x89\xfb", 3);               /* mov rbx, rdi */
+	e_bytes(&e, "\xff\xe6", 2);                   /* jmp rsi */
+	j->exit = e.p;
+	e_bytes(&e, "\x48\x83\xc4\x08", 4);           /* add rsp, 8 */
+	static const uint8_t pop[] = {0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3};
+	e_bytes(&e, pop, sizeof(pop));
+	j->start = (size_t)(e.p - buf + 63) & ~(size_t)63;
+	j->used = j->start;
+	j->disabled = e.overflow;
+	return !e.overflow;
+}
+
+void tcg_jit_reset(struct tcg_jit *j) { j->used = j->start; }
+
+/* Leaves the block: counts the instructions run, then the shared exit. */
+static void emit_exit(struct emit *e, const struct tcg_jit *j, unsigned ninsn)
+{
+	e_rex(e, true, 0, 0, RBX, false); /* add qword [rbx+insns], n */
+	e_byte(e, 0x81);
+	e_mem(e, 0, RBX, OFF(insns));
+	e_u32(e, ninsn);
+	e_jmp(e, j->exit);
+}
+
+/* Generic instruction: the handler does the work. */
+static void emit_call(struct emit *e, const struct tcg_insn *in, uint64_t next)
+{
+	e_store_imm64(e, RBX, OFF(next_rip), next);
+	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI); /* mov rdi, rbx */
+	e_mov_imm(e, RSI, (uint64_t)(uintptr_t)&in->x);
+	e_call(e, (const void *)in->fn);
+	e_load(e, 8, RAX, RBX, OFF(next_rip));
+	e_store(e, 8, RAX, RBX, OFF(rip));
+}
+
+void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
+{
+	if (j->disabled)
+		return NULL;
+	size_t need = 256 + (size_t)b->ninsn * 160;
+	if (j->used + need > j->size)
+		return NULL; /* the caller flushes the cache and tries again */
+	uint8_t *start = j->buf + j->used;
+	struct emit e = {start, j->buf + j->size, false};
+	uint64_t ripmask = b->mode == 64 ? ~0ull : b->mode == 32 ? 0xffffffffull : 0xffff;
+	uint64_t rip = (b->lin - cs_base) & ripmask;
+
+	for (unsigned k = 0; k < b->ninsn; k++) {
+		const struct tcg_insn *in = &b->insn[k];
+		uint64_t fall = rip + in->x.length;
+		uint64_t next = fall & ripmask;
+		if (!tcg_jit_native(&e, j, in, rip, next)) {
+			emit_call(&e, in, next);
+			if (k + 1 < b->ninsn) {
+				/* branched (rip != fall) or asked to stop: leave */
+				e_mov_imm(&e, RCX, fall);
+				e_op_rr(&e, 0x38, 0x39, 8, RCX, RAX); /* cmp rax, rcx */
+				uint8_t *h1 = e_jcc_fwd(&e, 0x5);
+				e_bytes(&e, "\xf7\x83", 2);           /* test dword [rbx+d32], imm32 */
+				e_u32(&e, (uint32_t)OFF(end_block));
+				e_u32(&e, 0xffffffffu);
+				uint8_t *h2 = e_jcc_fwd(&e, 0x5);
+				uint8_t *skip = e_jmp_fwd(&e);
+				e_patch(h1, e.p);
+				e_patch(h2, e.p);
+				emit_exit(&e, j, k + 1);
+				e_patch(skip, e.p);
+			}
+		}
+		rip = next;
+	}
+	emit_exit(&e, j, b->ninsn);
+	if (e.overflow)
+		return NULL;
+	j->used = ((size_t)(e.p - j->buf) + 15) & ~(size_t)15;
+	return start;
+}
