@@ -16,6 +16,7 @@
 #include "tcg/cpu.h"
 #include "tcg/exec.h"
 #include "tcg/flags.h"
+#include "tcg/fpu.h"
 #include "tcg/tcg.h"
 #include "tcg/tcg_int.h"
 #include "vm/vm.h"
@@ -79,6 +80,7 @@ static void tvm_put(struct tcg_vm *t)
 	if (!t || --t->users)
 		return;
 	t->vm->tcg = NULL;
+	tcg_fpu_forget_vm(t->vm);
 	free(t->page_gen);
 	free(t->page_code);
 	free(t->hash);

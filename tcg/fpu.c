@@ -583,8 +583,9 @@ static void op_fwait(struct tcg_cpu *c, const struct x86_insn *i)
 		tcg_raise(c, TCG_MF, TCG_NOERR);
 }
 
-/* FNENI, FNDISI, FNSETPM (DB E0 E1 E4): 8087/287 leftovers, no-ops since
- * the 387 (Vol. 1 §8.1.9 ... "treated as FNOP" without FIP update). */
+/* FNENI, FNDISI, FNSETPM (DB E0 E1 E4): 8087/287 control instructions
+ * that the 387 and later execute as no-ops (blank in Vol. 2 Table A-10,
+ * kept for old software); only the #NM check of every x87 instruction. */
 static void op_x87_nop(struct tcg_cpu *c, const struct x86_insn *i)
 {
 	if (c->cr0 & (TCG_CR0_EM | TCG_CR0_TS))

@@ -231,8 +231,14 @@ static void drop_inner_segs(struct tcg_cpu *c)
 		struct tcg_seg *s = &c->seg[segs[k]];
 		unsigned dpl = (s->attr >> TCG_SEG_DPL_SHIFT) & 3;
 		bool conf_code = (s->attr & 0xc) == 0xc && (s->attr & TCG_SEG_S);
-		if ((s->attr & TCG_SEG_UNUSABLE) || (!conf_code && dpl < c->cpl))
+		/* a null register points at nothing: it stays as it is (and in
+		 * 64-bit mode FS/GS keep their base, which the kernel set) */
+		if (!(s->attr & TCG_SEG_UNUSABLE) && !conf_code && dpl < c->cpl) {
+			uint64_t base = s->base;
 			null_seg(c, segs[k], 0);
+			if (c->long_mode && segs[k] >= X86_SEG_FS)
+				s->base = base;
+		}
 	}
 }
 
