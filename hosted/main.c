@@ -222,14 +222,36 @@ static void dump_vcpus(struct vm *vm)
 			"keel-run: vcpu%u state %d halts %llu injected %llu\n"
 			"  rip %016llx rflags %08llx cs %04x:%llx ss %04x cr0 %llx cr3 %llx cr4 %llx efer %llx\n"
 			"  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n"
-			"  rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n",
+			"  rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n"
+			"  fs.base %llx gs.base %llx cr2 %llx idt %llx/%x gdt %llx/%x\n",
 			i, (int)v->state, (unsigned long long)v->halts, (unsigned long long)v->injected,
 			(unsigned long long)r.rip, (unsigned long long)r.rflags, s.cs.selector,
 			(unsigned long long)s.cs.base, s.ss.selector, (unsigned long long)s.cr0,
 			(unsigned long long)s.cr3, (unsigned long long)s.cr4, (unsigned long long)s.efer,
 			(unsigned long long)r.rax, (unsigned long long)r.rbx, (unsigned long long)r.rcx,
 			(unsigned long long)r.rdx, (unsigned long long)r.rsi, (unsigned long long)r.rdi,
-			(unsigned long long)r.rbp, (unsigned long long)r.rsp);
+			(unsigned long long)r.rbp, (unsigned long long)r.rsp, (unsigned long long)s.fs.base,
+			(unsigned long long)s.gs.base, (unsigned long long)s.cr2,
+			(unsigned long long)s.idt.base, s.idt.limit, (unsigned long long)s.gdt.base,
+			s.gdt.limit);
+	}
+}
+
+/* KEEL_TCG_TRACE=ring: the last blocks, printed when the guest crashes. */
+#define RING 64
+static struct { uint64_t lin, rax, rcx, rdx, rsp; } ring[RING];
+static unsigned ring_pos;
+static void trace_ring(struct tcg_cpu *c, uint64_t lin)
+{
+	ring[ring_pos++ % RING] = (typeof(ring[0])){lin, c->gpr[0], c->gpr[1], c->gpr[2], c->gpr[4]};
+}
+static void print_ring(void)
+{
+	for (unsigned k = 0; k < RING; k++) {
+		typeof(ring[0]) *r = &ring[(ring_pos + k) % RING];
+		fprintf(stderr, "ring: %016llx rax %016llx rcx %016llx rdx %016llx rsp %016llx\n",
+			(unsigned long long)r->lin, (unsigned long long)r->rax, (unsigned long long)r->rcx,
+			(unsigned long long)r->rdx, (unsigned long long)r->rsp);
 	}
 }
 
@@ -298,6 +320,10 @@ int main(int argc, char **argv)
 	/* KEEL_TCG_NOJIT=1: interpret instead of translating (debugging, and
 	 * the interpreter's share in `make bench`) */
 	tcg_jit_off = getenv("KEEL_TCG_NOJIT") != NULL;
+	if (getenv("KEEL_TCG_JITMASK")) {
+		extern unsigned tcg_jit_mask;
+		tcg_jit_mask = (unsigned)strtoul(getenv("KEEL_TCG_JITMASK"), NULL, 0);
+	}
 	if (!cpu) {
 		fprintf(stderr, "keel-run: no CPU backend in this build yet: the translator (tcg/) "
 				"is what runs guests here\n");
@@ -346,7 +372,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGQUIT, on_sigquit);
 	if (getenv("KEEL_TCG_TRACE"))
-		tcg_trace_hook = trace_block;
+		tcg_trace_hook = strcmp(getenv("KEEL_TCG_TRACE"), "ring") ? trace_block : trace_ring;
 	hw_timer_init(&h.poll_timer, poll_tick, &h);
 	hw_timer_arm(&h.vm.env, &h.poll_timer, SERIAL_POLL_NS);
 
@@ -355,6 +381,9 @@ int main(int argc, char **argv)
 		tcsetattr(h.in_fd, TCSANOW, &h.saved);
 	if (h.vm.state == VM_CRASHED) {
 		fprintf(stderr, "keel-run: guest crashed: %s\n", h.vm.stop_reason);
+		dump_vcpus(&h.vm);
+		if (tcg_trace_hook == trace_ring)
+			print_ring();
 		/* a triple fault exits 0, as QEMU does with -no-reboot */
 		return strncmp(h.vm.stop_reason, "triple fault", 12) ? 2 : 0;
 	}

@@ -4,6 +4,7 @@
  * long mode (§6.14, IST §6.14.5), with #DF and triple-fault escalation
  * (§6.15, Table 6-5).
  */
+#include <stdio.h>
 #include <string.h>
 #include "tcg/cpu.h"
 #include "tcg/flags.h"
@@ -254,6 +255,7 @@ bool tcg_deliver(struct tcg_cpu *c, int vec, enum tcg_ev_kind kind, bool has_err
 	struct tcg_seg seg0[TCG_NSEG];
 	uint64_t rsp0 = c->gpr[4], rip0 = c->rip;
 	volatile int v = vec;
+	const int first_vec = vec;
 	volatile int k = kind;
 	volatile bool he = kind == TCG_EV_EXCEPTION ? has_error_code(vec) : has_err;
 	volatile uint32_t e = err;
@@ -279,7 +281,10 @@ bool tcg_deliver(struct tcg_cpu *c, int vec, enum tcg_ev_kind kind, bool has_err
 		int nv = c->raised_vec;
 		if (v == TCG_DBLF) {
 			c->shutdown = true;
-			strcpy(c->shutdown_why, "triple fault");
+			/* say what led there: the first event and the last fault */
+			snprintf(c->shutdown_why, sizeof(c->shutdown_why),
+				 "vector %d at rip 0x%llx, then vector %d (error 0x%x) delivering #DF",
+				 first_vec, (unsigned long long)rip0, nv, (unsigned)c->raised_err);
 			c->jb = saved;
 			return false;
 		}

@@ -218,7 +218,7 @@ static struct tcg_block *decode_block(struct tcg_cpu *c, uint64_t lin, uint64_t 
 		cache_flush(t);
 	struct tcg_block *b = (struct tcg_block *)(t->arena + t->arena_used);
 	*b = (struct tcg_block){.lin = lin, .gpa = {gpa & ~0xfffull, ~0ull}, .mode = c->code_bits,
-				.cs_base = c->seg[X86_SEG_CS].base};
+				.cs_base = c->seg[X86_SEG_CS].base, .cpl = c->cpl};
 
 	enum x86_mode mode = (enum x86_mode)c->code_bits;
 	uint64_t off = 0, rip = c->rip;
@@ -297,7 +297,7 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 	struct tcg_block *b = tv->jc[j];
 	uint64_t csb = c->seg[X86_SEG_CS].base;
 	if (b && b->lin == lin && b->gpa[0] == page && b->mode == c->code_bits && b->cs_base == csb &&
-	    block_valid(t, b))
+	    b->cpl == c->cpl && block_valid(t, b))
 		return b;
 	unsigned h = hash_of(lin, page, t->hash_size);
 	for (struct tcg_block **pp = &t->hash[h]; (b = *pp);) {
@@ -305,7 +305,8 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 			*pp = b->hnext; /* stale: unlink */
 			continue;
 		}
-		if (b->lin == lin && b->gpa[0] == page && b->mode == c->code_bits && b->cs_base == csb)
+		if (b->lin == lin && b->gpa[0] == page && b->mode == c->code_bits && b->cs_base == csb &&
+		    b->cpl == c->cpl)
 			break;
 		pp = &b->hnext;
 	}

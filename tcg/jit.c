@@ -5,11 +5,11 @@
  * the dispatcher through a shared exit (the trampoline below). Guest
  * registers stay in the CPU structure; the code loads and stores them per
  * instruction. Instructions with a native template (tcg/jit_ops.c) become
- * host instructions with the flags kept lazily; every other instruction
- * becomes a call to its handler (the same handlers the interpreter uses),
- * followed by a check whether it branched or asked to stop. Faults in
- * helpers longjmp out of the generated code, which is safe: it keeps
- * nothing on the stack but the trampoline frame.
+ * host instructions; every other instruction becomes a call to its handler
+ * (the same handlers the interpreter uses), followed by a check whether it
+ * branched or asked to stop. Faults in helpers longjmp out of the
+ * generated code, which is safe: it keeps nothing on the stack but the
+ * trampoline frame, and c->rip is stored before anything that can fault.
  */
 #include <stddef.h>
 #include "tcg/cpu.h"
@@ -49,64 +49,116 @@ bool tcg_jit_init(struct tcg_jit *j, uint8_t *buf, size_t size)
 
 void tcg_jit_reset(struct tcg_jit *j) { j->used = j->start; }
 
-/* Leaves the block: counts the instructions run, then the shared exit. */
-static void emit_exit(struct emit *e, const struct tcg_jit *j, unsigned ninsn)
+void jit_sync_rip(struct jit_ctx *x)
 {
+	if (!x->rip_synced)
+		e_store_imm64(x->e, RBX, OFF(rip), x->rip);
+	x->rip_synced = true;
+}
+
+/* RFLAGS' arithmetic bits from the host flags captured in r14 (pushfq;
+ * pop r14), in the lazy-flags representation "cc_op = EFLAGS". Clobbers
+ * rdx, rsi and the host flags. */
+void jit_flush_flags(struct jit_ctx *x)
+{
+	struct emit *e = x->e;
+	if (!x->flags_live)
+		return;
+	e_op_rr(e, 0x88, 0x89, 8, R14, RDX);      /* mov rdx, r14 */
+	e_bytes(e, "\x81\xe2", 2);                 /* and edx, 0x8d5 */
+	e_u32(e, 0x8d5);
+	e_load(e, 8, RSI, RBX, OFF(rflags));
+	e_bytes(e, "\x48\x81\xe6", 3);             /* and rsi, ~0x8d5 */
+	e_u32(e, ~0x8d5u);
+	e_op_rr(e, 0x08, 0x09, 8, RDX, RSI);       /* or rsi, rdx */
+	e_store(e, 8, RSI, RBX, OFF(rflags));
+	e_store_imm32(e, RBX, OFF(cc_op), TCG_CC_EFLAGS);
+	x->flags_live = false;
+}
+
+/* Leaves the block with c->rip = rip, counting ninsn instructions. */
+void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn)
+{
+	struct emit *e = x->e;
+	e_store_imm64(e, RBX, OFF(rip), rip);
 	e_rex(e, true, 0, 0, RBX, false); /* add qword [rbx+insns], n */
 	e_byte(e, 0x81);
 	e_mem(e, 0, RBX, OFF(insns));
 	e_u32(e, ninsn);
-	e_jmp(e, j->exit);
+	e_jmp(e, x->j->exit);
+}
+
+/* Leaves with c->rip as the handler left it. */
+static void exit_as_is(struct jit_ctx *x, unsigned ninsn)
+{
+	struct emit *e = x->e;
+	e_rex(e, true, 0, 0, RBX, false);
+	e_byte(e, 0x81);
+	e_mem(e, 0, RBX, OFF(insns));
+	e_u32(e, ninsn);
+	e_jmp(e, x->j->exit);
 }
 
 /* Generic instruction: the handler does the work. */
-static void emit_call(struct emit *e, const struct tcg_insn *in, uint64_t next)
+static void emit_call(struct jit_ctx *x, const struct tcg_insn *in, bool last)
 {
-	e_store_imm64(e, RBX, OFF(next_rip), next);
+	struct emit *e = x->e;
+	uint64_t fall = x->rip + in->x.length;
+	jit_sync_rip(x);
+	e_store_imm64(e, RBX, OFF(next_rip), x->next);
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI); /* mov rdi, rbx */
 	e_mov_imm(e, RSI, (uint64_t)(uintptr_t)&in->x);
 	e_call(e, (const void *)in->fn);
 	e_load(e, 8, RAX, RBX, OFF(next_rip));
 	e_store(e, 8, RAX, RBX, OFF(rip));
+	x->rip_synced = true; /* for the fall-through case below */
+	if (last) {
+		exit_as_is(x, x->k + 1);
+		return;
+	}
+	/* branched (rip != fall) or asked to stop: leave */
+	e_mov_imm(e, RCX, fall);
+	e_op_rr(e, 0x38, 0x39, 8, RCX, RAX); /* cmp rax, rcx */
+	uint8_t *h1 = e_jcc_fwd(e, 0x5);
+	e_bytes(e, "\xf7\x83", 2); /* test dword [rbx+d32], imm32 */
+	e_u32(e, (uint32_t)OFF(end_block));
+	e_u32(e, 0xffffffffu);
+	uint8_t *h2 = e_jcc_fwd(e, 0x5);
+	uint8_t *skip = e_jmp_fwd(e);
+	e_patch(h1, e->p);
+	e_patch(h2, e->p);
+	exit_as_is(x, x->k + 1);
+	e_patch(skip, e->p);
 }
 
 void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
 {
 	if (j->disabled)
 		return NULL;
-	size_t need = 256 + (size_t)b->ninsn * 160;
+	size_t need = TCG_JIT_BLOCK_MAX;
 	if (j->used + need > j->size)
 		return NULL; /* the caller flushes the cache and tries again */
 	uint8_t *start = j->buf + j->used;
 	struct emit e = {start, j->buf + j->size, false};
 	uint64_t ripmask = b->mode == 64 ? ~0ull : b->mode == 32 ? 0xffffffffull : 0xffff;
-	uint64_t rip = (b->lin - cs_base) & ripmask;
+	struct jit_ctx x = {.e = &e, .j = j, .b = b, .rip_synced = true};
+	x.rip = (b->lin - cs_base) & ripmask;
 
 	for (unsigned k = 0; k < b->ninsn; k++) {
 		const struct tcg_insn *in = &b->insn[k];
-		uint64_t fall = rip + in->x.length;
-		uint64_t next = fall & ripmask;
-		if (!tcg_jit_native(&e, j, in, rip, next)) {
-			emit_call(&e, in, next);
-			if (k + 1 < b->ninsn) {
-				/* branched (rip != fall) or asked to stop: leave */
-				e_mov_imm(&e, RCX, fall);
-				e_op_rr(&e, 0x38, 0x39, 8, RCX, RAX); /* cmp rax, rcx */
-				uint8_t *h1 = e_jcc_fwd(&e, 0x5);
-				e_bytes(&e, "\xf7\x83", 2);           /* test dword [rbx+d32], imm32 */
-				e_u32(&e, (uint32_t)OFF(end_block));
-				e_u32(&e, 0xffffffffu);
-				uint8_t *h2 = e_jcc_fwd(&e, 0x5);
-				uint8_t *skip = e_jmp_fwd(&e);
-				e_patch(h1, e.p);
-				e_patch(h2, e.p);
-				emit_exit(&e, j, k + 1);
-				e_patch(skip, e.p);
-			}
+		x.k = k;
+		x.next = (x.rip + in->x.length) & ripmask;
+		if (tcg_jit_native(&x)) {
+			x.rip_synced = false; /* native code does not keep c->rip */
+		} else {
+			jit_flush_flags(&x);
+			emit_call(&x, in, k + 1 == b->ninsn);
 		}
-		rip = next;
+		x.rip = x.next;
 	}
-	emit_exit(&e, j, b->ninsn);
+	/* fell off the end (the last instruction did not leave itself) */
+	jit_flush_flags(&x);
+	jit_exit_to(&x, x.rip, b->ninsn);
 	if (e.overflow)
 		return NULL;
 	j->used = ((size_t)(e.p - j->buf) + 15) & ~(size_t)15;

@@ -1,4 +1,5 @@
-/* tcg/jit.h - the translator's code generator (tcg/jit.c, tcg/jit_ops.c). */
+/* tcg/jit.h - the translator's code generator (tcg/jit.c, tcg/jit_ops.c,
+ * tcg/jit_mem.c). */
 #ifndef KEEL_TCG_JIT_H
 #define KEEL_TCG_JIT_H
 
@@ -20,16 +21,34 @@ struct tcg_jit {
 	bool disabled;
 };
 
-#define TCG_JIT_BLOCK_MAX (256 + 48 * 160) /* bytes one block may need */
+#define TCG_JIT_BLOCK_MAX (512 + 48 * 400) /* bytes one block may need */
+
+/* Translation state of one block (tcg/jit.c). */
+struct jit_ctx {
+	struct emit *e;
+	const struct tcg_jit *j;
+	const struct tcg_block *b;
+	unsigned k;          /* index of the instruction being translated */
+	uint64_t rip, next;  /* its address and the next one's */
+	bool rip_synced;     /* c->rip holds rip (the previous instruction stored it) */
+	bool flags_live;     /* r14 (and the host flags, if nothing clobbered them since)
+			      * hold the last op's flags, not yet stored */
+};
 
 bool tcg_jit_init(struct tcg_jit *j, uint8_t *buf, size_t size);
 void tcg_jit_reset(struct tcg_jit *j);
-/* Host code for block b (whose first instruction is at b->lin, CS base
- * cs_base), or NULL when the buffer is full or the JIT is off. */
+/* Host code for block b, or NULL when the buffer is full or the JIT is
+ * off. */
 void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base);
-/* Native template for one instruction; false: use the handler call. */
-bool tcg_jit_native(struct emit *e, const struct tcg_jit *j, const struct tcg_insn *in,
-		    uint64_t rip, uint64_t next);
+
+/* jit_ops.c: native template for the instruction x->k; false: the caller
+ * emits a handler call instead (nothing was emitted). */
+bool tcg_jit_native(struct jit_ctx *x);
+
+/* jit.c: helpers for templates */
+void jit_sync_rip(struct jit_ctx *x);          /* c->rip = x->rip */
+void jit_flush_flags(struct jit_ctx *x);       /* store flags held in r14 */
+void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn); /* c->rip = rip; leave */
 
 static inline void tcg_jit_enter(const struct tcg_jit *j, struct tcg_cpu *c, void *code)
 {

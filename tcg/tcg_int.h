@@ -27,6 +27,7 @@ struct tcg_block {
 	uint32_t gen[2];         /* their generations when it was decoded */
 	uint64_t cs_base;        /* CS base it was decoded with (rip = lin - cs_base) */
 	uint32_t mode;           /* code_bits it was decoded for */
+	uint8_t cpl;             /* and the CPL (the generated code's TLB half) */
 	uint16_t ninsn;
 	uint64_t execs;
 	void *code;              /* translated host code, or NULL: interpret */
