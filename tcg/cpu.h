@@ -196,6 +196,11 @@ struct tcg_cpu {
 	int trapped_vector;    /* -1 when none */
 	uint32_t trapped_error;
 
+	/* Generated code: chained jumps left before returning to the
+	 * dispatcher, and the jump to patch when an exit asks for a chain. */
+	int32_t chain_budget;
+	uint8_t *chain_slot;
+
 	/* Soft TLB, [0] supervisor, [1] user. */
 	struct tcg_tlb_entry tlb[2][TCG_TLB_SIZE];
 	bool tlb_large;          /* some entry came from a large page */

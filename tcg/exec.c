@@ -25,6 +25,7 @@
 #define CODE_BYTES (32u << 20)
 #define HASH_SIZE 16384u
 #define SLICE_NS 4000000ull /* return to the run loop at least this often */
+#define CHAIN_BUDGET 64     /* chained blocks between two dispatcher visits */
 
 /* ---- per-VM state ---- */
 
@@ -389,6 +390,8 @@ static enum vcpu_exit_reason exec_loop(struct tcg_vcpu *tv)
 	deliver_pending(c);
 	if (c->shutdown)
 		return VCPU_EXIT_SHUTDOWN;
+	struct tcg_block *prev = NULL;
+	c->chain_slot = NULL;
 	for (unsigned n = 0;; n++) {
 		if (c->want_irq_window && window_open(c)) {
 			c->want_irq_window = false;
@@ -397,10 +400,19 @@ static enum vcpu_exit_reason exec_loop(struct tcg_vcpu *tv)
 		struct tcg_block *b = find_block(tv);
 		if (tcg_trace_hook)
 			tcg_trace_hook(c, b->lin);
+		/* the previous block asked to be chained to this one */
+		if (c->chain_slot && prev && b->code && !tcg_trace_hook && b->mode == prev->mode &&
+		    b->cpl == prev->cpl && b->cs_base == prev->cs_base &&
+		    (b->lin & ~0xfffull) == (prev->lin & ~0xfffull) && b->gpa[0] == prev->gpa[0])
+			tcg_jit_chain(c->chain_slot, b->code);
+		c->chain_slot = NULL;
 		tv->cur = b;
 		b->execs++;
+		prev = NULL;
 		if (b->code && !c->shadow && !(c->rflags & TCG_TF)) {
+			c->chain_budget = CHAIN_BUDGET;
 			tcg_jit_enter(&c->shared->jit, c, b->code);
+			prev = b;
 			if (c->shadow) /* set by the block's last instruction */
 				c->shadow--;
 		} else if (c->rflags & TCG_TF) {

@@ -76,7 +76,11 @@ void jit_flush_flags(struct jit_ctx *x)
 	x->flags_live = false;
 }
 
-/* Leaves the block with c->rip = rip, counting ninsn instructions. */
+/* Leaves the block with c->rip = rip, counting ninsn instructions. When
+ * rip is in the same page as the block's start, the exit can be chained
+ * straight to the next block: a jump the dispatcher patches once that
+ * block is translated (tcg_jit_chain). A budget bounds how long chained
+ * blocks run without the dispatcher looking at timers and events. */
 void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn)
 {
 	struct emit *e = x->e;
@@ -85,7 +89,28 @@ void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn)
 	e_byte(e, 0x81);
 	e_mem(e, 0, RBX, OFF(insns));
 	e_u32(e, ninsn);
+	uint64_t lin = rip + x->cs_base;
+	if ((lin & ~0xfffull) != (x->b->lin & ~0xfffull)) {
+		e_jmp(e, x->j->exit);
+		return;
+	}
+	e_bytes(e, "\x83\xab", 2);            /* sub dword [rbx+d32], 1 */
+	e_u32(e, (uint32_t)OFF(chain_budget));
+	e_byte(e, 1);
+	uint8_t *out = e_jcc_fwd(e, 0x8);      /* js: budget spent */
+	uint8_t *slot = e_jmp_fwd(e);          /* patched to the next block */
+	e_patch(slot, e->p);
+	e_mov_imm(e, RAX, (uint64_t)(uintptr_t)(slot - 1));
+	e_store(e, 8, RAX, RBX, OFF(chain_slot));
+	e_patch(out, e->p);
 	e_jmp(e, x->j->exit);
+}
+
+/* Points the jump at slot (a 5-byte jmp rel32) to code. */
+void tcg_jit_chain(uint8_t *slot, const void *code)
+{
+	int32_t rel = (int32_t)((const uint8_t *)code - (slot + 5));
+	__atomic_store_n((uint32_t *)(void *)(slot + 1), (uint32_t)rel, __ATOMIC_RELEASE);
 }
 
 /* Leaves with c->rip as the handler left it. */
@@ -141,7 +166,7 @@ void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
 	uint8_t *start = j->buf + j->used;
 	struct emit e = {start, j->buf + j->size, false};
 	uint64_t ripmask = b->mode == 64 ? ~0ull : b->mode == 32 ? 0xffffffffull : 0xffff;
-	struct jit_ctx x = {.e = &e, .j = j, .b = b, .rip_synced = true};
+	struct jit_ctx x = {.e = &e, .j = j, .b = b, .rip_synced = true, .cs_base = cs_base};
 	x.rip = (b->lin - cs_base) & ripmask;
 
 	for (unsigned k = 0; k < b->ninsn; k++) {

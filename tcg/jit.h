@@ -30,6 +30,7 @@ struct jit_ctx {
 	const struct tcg_block *b;
 	unsigned k;          /* index of the instruction being translated */
 	uint64_t rip, next;  /* its address and the next one's */
+	uint64_t cs_base;
 	bool rip_synced;     /* c->rip holds rip (the previous instruction stored it) */
 	bool flags_live;     /* r14 (and the host flags, if nothing clobbered them since)
 			      * hold the last op's flags, not yet stored */
@@ -40,6 +41,9 @@ void tcg_jit_reset(struct tcg_jit *j);
 /* Host code for block b, or NULL when the buffer is full or the JIT is
  * off. */
 void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base);
+
+/* Patches a chain slot (c->chain_slot) to jump to code. */
+void tcg_jit_chain(uint8_t *slot, const void *code);
 
 /* jit_ops.c: native template for the instruction x->k; false: the caller
  * emits a handler call instead (nothing was emitted). */
