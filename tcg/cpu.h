@@ -121,7 +121,7 @@ struct tcg_seg {
  * entry caches a 4 KiB linear page. The tags hold the page address, or
  * TCG_TLB_INVALID (never matches) or extra low bits that force the slow
  * path (TCG_TLB_SLOW: MMIO, a page holding translated code for writes). */
-#define TCG_TLB_SIZE 256
+#define TCG_TLB_SIZE 1024
 #define TCG_TLB_INVALID 1ull
 #define TCG_TLB_SLOW 2ull
 struct tcg_tlb_entry {

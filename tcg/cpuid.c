@@ -48,6 +48,10 @@ void tcg_cpuid(struct tcg_cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 			r[3] |= 1u << 28; /* HTT: the count in EBX is valid */
 		break;
 	}
+	case 7:
+		if (sub == 0)
+			r[3] = 1u << 29; /* IA32_ARCH_CAPABILITIES (tcg/msr.c) */
+		break;
 	case 0x40000000:
 		r[0] = 0x40000000;
 		str4(&r[1], "Keel");
@@ -69,5 +73,4 @@ void tcg_cpuid(struct tcg_cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 		r[0] = 0x3028; /* 48-bit linear, 40-bit physical (tcg/mmu.c) */
 		break;
 	}
-	(void)sub;
 }

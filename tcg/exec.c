@@ -436,7 +436,7 @@ static enum vcpu_exit_reason exec_loop(struct tcg_vcpu *tv)
 			__atomic_store_n(&tv->kicked, false, __ATOMIC_RELAXED);
 			return VCPU_EXIT_NONE;
 		}
-		if (!(n & 63) && vm_clock_ns(vm) >= deadline)
+		if (!(n & 255) && vm_clock_ns(vm) >= deadline)
 			return VCPU_EXIT_NONE;
 	}
 }

@@ -49,6 +49,7 @@ enum { Z0, Z1, Z2, Z4, Z8, Z16, ZY, ZV, Z10, ZENV, ZSAVE };
 #define D_LS (1u << 21)  /* x87 loads FSW/FCW (FLDCW, FLDENV, FRSTOR) */
 #define D_CT (1u << 22)  /* x87 control: FIP/FDP/FOP unchanged */
 #define D_INIT (1u << 23) /* FNINIT, FNSAVE: FIP/FDP/FOP cleared */
+#define D_X0 (1u << 24)  /* XMM0 is an implicit operand (BLENDV, PCMPxSTRM) */
 #define D_V (1u << 31)   /* valid */
 
 enum { FT_BASE, FT_SSE3, FT_SSSE3, FT_SSE41, FT_SSE42 };
@@ -125,8 +126,8 @@ static const uint32_t op0f[256][4] = {
  * without prefix, CRC32 with F2 (an integer instruction). */
 static const uint32_t op38[256][4] = {
 	[0x00 ... 0x0b] = PI3(Z8),                           /* pshufb ... pmulhrsw */
-	[0x10] = {0, XA | S41},                              /* pblendvb (xmm0) */
-	[0x14 ... 0x15] = {0, XA | S41},                     /* blendvps/pd */
+	[0x10] = {0, XA | S41 | D_X0},                       /* pblendvb (xmm0) */
+	[0x14 ... 0x15] = {0, XA | S41 | D_X0},              /* blendvps/pd (xmm0) */
 	[0x17] = {0, XA | S41 | D_FL},                       /* ptest */
 	[0x1c ... 0x1e] = PI3(Z8),                           /* pabs */
 	[0x20] = {0, X(Z8) | S41}, [0x21] = {0, X(Z4) | S41}, [0x22] = {0, X(Z2) | S41},
@@ -153,7 +154,10 @@ static const uint32_t op3a[256][4] = {
 	[0x20] = {0, X(Z1) | D_EG | S41}, [0x21] = {0, X(Z4) | S41},          /* pinsrb insertps */
 	[0x22] = {0, X(ZY) | D_EG | S41},                    /* pinsrd/q */
 	[0x40 ... 0x42] = {0, XA | S41},                     /* dpps dppd mpsadbw */
-	[0x60 ... 0x63] = {0, X(Z16) | D_FL | D_IMP | S42},  /* pcmp[ei]str[mi]: unaligned */
+	[0x60] = {0, X(Z16) | D_FL | D_IMP | D_X0 | S42},    /* pcmpestrm (xmm0): unaligned */
+	[0x61] = {0, X(Z16) | D_FL | D_IMP | S42},           /* pcmpestri */
+	[0x62] = {0, X(Z16) | D_FL | D_IMP | D_X0 | S42},    /* pcmpistrm (xmm0) */
+	[0x63] = {0, X(Z16) | D_FL | D_IMP | S42},           /* pcmpistri */
 };
 
 /* x87 memory forms by opcode D8-DF and ModRM.reg (SDM Vol. 2 Tables A-7..

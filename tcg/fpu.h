@@ -56,10 +56,24 @@ struct tcg_fpu_enc {
 };
 
 /* Runs e on the host with img (512 bytes, 16-aligned) as x87/SSE state,
- * rdi = mem, the GPRs and flags of g; img and g get the result. The host
- * state is saved and restored around it. Raises #UD when out of code memory. */
+ * rdi = mem, the GPRs and flags of g; img and g get the result. The host's
+ * FCW and MXCSR are kept; its x87 stack is left empty with no exception
+ * pending (all the System V ABI asks at a call: the host keeps nothing in
+ * x87/MMX registers across calls, and XMM registers are caller-saved).
+ * Raises #UD when out of code memory. */
 void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, void *mem,
 		  struct tcg_fpu_gpr *g);
+
+/* The fast path, for instructions that use no x87/MMX state: the stub sees
+ * x[0..2] in host xmm0-2 and mxcsr as MXCSR, and writes them back; the
+ * host's MXCSR is kept, x87 state untouched. The input flags of g are not
+ * loaded (no such instruction reads them); its output flags are stored. */
+struct tcg_fpu_xmm {
+	uint8_t x[3][16];
+	uint32_t mxcsr;
+} __attribute__((aligned(16)));
+void tcg_fpu_exec_xmm(struct tcg_cpu *c, const struct tcg_fpu_enc *e, struct tcg_fpu_xmm *x,
+		      void *mem, struct tcg_fpu_gpr *g);
 /* MXCSR bits the guest may set (MXCSR_MASK, SDM Vol. 1 §11.6.6). */
 uint32_t tcg_fpu_mxcsr_mask(void);
 

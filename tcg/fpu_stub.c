@@ -1,7 +1,8 @@
 /*
  * tcg/fpu_stub.c - host stubs for the x87/MMX/SSE passthrough: a cache of
  * one-instruction host routines ("<insn>; ret") keyed by their bytes, and
- * the trampoline that runs one on the guest's FXSAVE image.
+ * the trampolines that run one on the guest's FXSAVE image or, for SSE
+ * instructions without x87/MMX operands, on just three XMM registers.
  *
  * The stubs live in code memory from tcg_code_alloc(), which belongs to a
  * VM, so the table key is (VM, bytes). The table is global: lookups are
@@ -56,29 +57,40 @@ static void unlock(void)
 }
 
 /*
- * The trampoline (System V ABI): tramp(stub, img, mem, g). Saves the host
- * x87/SSE state on its stack, loads img, sets rax rcx rdx and the
- * arithmetic flags from g and rdi = mem, calls the stub, stores rax rcx
- * rdx and RFLAGS into g and the x87/SSE state into img, and reloads the
- * host state. The stub only touches rax rcx rdx rdi, flags, x87/SSE
- * registers and [rdi]. FXSAVE64/FXRSTOR64 do not wait for pending x87
- * exceptions (SDM Vol. 2 FXSAVE), so an unmasked one the stub leaves in
- * FSW.ES never faults on the host: the host image reloaded last has ES
- * clear. The 128 bytes below rsp are skipped for hosted builds' red zone.
+ * The trampolines (System V ABI), tramp(stub, state, mem, g). They set
+ * rax rcx rdx from g and rdi = mem, call the stub, and store rax rcx rdx
+ * and RFLAGS into g. The stub only touches rax rcx rdx rdi, flags, x87/SSE
+ * registers and [rdi]; rsi survives it.
+ *
+ * tcg_fpu_tramp: state is the 512-byte FXSAVE image. It also sets the
+ * arithmetic flags from g (FCMOVcc reads them). The host's x87/SSE state
+ * is not saved whole: at a call the System V ABI has the x87 stack empty,
+ * MMX unused and XMM0-15 caller-saved; only FCW and MXCSR (control bits,
+ * callee-saved) are kept. The image build (-mgeneral-regs-only) keeps
+ * nothing in these registers at all. Afterwards: FNCLEX if the guest left
+ * a pending exception (FSW.ES) or a flag the host's FCW would unmask (so
+ * no host x87 instruction ever faults for it), EMMS (all tags empty: the
+ * stack is empty again, TOP does not matter), FLDCW and LDMXCSR of the
+ * host's. FXSAVE64/FXRSTOR64, FNSTCW and FNCLEX do not wait for pending
+ * x87 exceptions (SDM Vol. 2), EMMS and FLDCW come after FNCLEX.
+ *
+ * tcg_fpu_tramp_xmm: state is a struct tcg_fpu_xmm: xmm0-2 and MXCSR are
+ * loaded from it and stored back; the host's MXCSR is restored. Input
+ * flags are not loaded.
  */
-void tcg_fpu_tramp(const void *stub, uint8_t *img, void *mem, struct tcg_fpu_gpr *g)
+void tcg_fpu_tramp(const void *stub, void *img, void *mem, struct tcg_fpu_gpr *g)
+	__attribute__((visibility("hidden")));
+void tcg_fpu_tramp_xmm(const void *stub, void *x, void *mem, struct tcg_fpu_gpr *g)
 	__attribute__((visibility("hidden")));
 __asm__(".text\n"
 	".globl tcg_fpu_tramp\n"
 	".hidden tcg_fpu_tramp\n"
 	".type tcg_fpu_tramp, @function\n"
 	"tcg_fpu_tramp:\n\t"
-	"pushq %rbp\n\t"
-	"movq %rsp, %rbp\n\t"
 	"pushq %rbx\n\t"
-	"subq $(128 + 512 + 16), %rsp\n\t"
-	"andq $-16, %rsp\n\t"
-	"fxsave64 (%rsp)\n\t"
+	"subq $16, %rsp\n\t"
+	"fnstcw (%rsp)\n\t"
+	"stmxcsr 4(%rsp)\n\t"
 	"fxrstor64 (%rsi)\n\t"
 	"movq %rdi, %r11\n\t"
 	"movq %rdx, %rdi\n\t"
@@ -101,12 +113,61 @@ __asm__(".text\n"
 	"pushfq\n\t"
 	"popq 24(%rbx)\n\t"
 	"fxsave64 (%rsi)\n\t"
-	"fxrstor64 (%rsp)\n\t"
-	"leaq -8(%rbp), %rsp\n\t"
+	"movzwl 2(%rsi), %eax\n\t"   /* the guest's FSW */
+	"testb $0x80, %al\n\t"       /* ES */
+	"jnz 1f\n\t"
+	"movzwl (%rsp), %ecx\n\t"
+	"notl %ecx\n\t"
+	"andl %ecx, %eax\n\t"
+	"testb $0x3f, %al\n\t"       /* flags unmasked by the host's FCW */
+	"jz 2f\n"
+	"1:\n\t"
+	"fnclex\n"
+	"2:\n\t"
+	"emms\n\t"
+	"fldcw (%rsp)\n\t"
+	"ldmxcsr 4(%rsp)\n\t"
+	"addq $16, %rsp\n\t"
 	"popq %rbx\n\t"
-	"popq %rbp\n\t"
 	"ret\n\t"
-	".size tcg_fpu_tramp, . - tcg_fpu_tramp\n");
+	".size tcg_fpu_tramp, . - tcg_fpu_tramp\n\t"
+	".globl tcg_fpu_tramp_xmm\n"
+	".hidden tcg_fpu_tramp_xmm\n"
+	".type tcg_fpu_tramp_xmm, @function\n"
+	"tcg_fpu_tramp_xmm:\n\t"
+	"pushq %rbx\n\t"
+	"subq $16, %rsp\n\t"
+	"stmxcsr (%rsp)\n\t"
+	"ldmxcsr 48(%rsi)\n\t"
+	"movdqu 0(%rsi), %xmm0\n\t"
+	"movdqu 16(%rsi), %xmm1\n\t"
+	"movdqu 32(%rsi), %xmm2\n\t"
+	"movq %rdi, %r11\n\t"
+	"movq %rdx, %rdi\n\t"
+	"movq %rcx, %rbx\n\t"
+	"movq 0(%rbx), %rax\n\t"
+	"movq 8(%rbx), %rcx\n\t"
+	"movq 16(%rbx), %rdx\n\t"
+	"call *%r11\n\t"
+	"movq %rax, 0(%rbx)\n\t"
+	"movq %rcx, 8(%rbx)\n\t"
+	"movq %rdx, 16(%rbx)\n\t"
+	"pushfq\n\t"
+	"popq 24(%rbx)\n\t"
+	"movdqu %xmm0, 0(%rsi)\n\t"
+	"movdqu %xmm1, 16(%rsi)\n\t"
+	"movdqu %xmm2, 32(%rsi)\n\t"
+	"stmxcsr 48(%rsi)\n\t"
+	"ldmxcsr (%rsp)\n\t"
+	"addq $16, %rsp\n\t"
+	"popq %rbx\n\t"
+	"ret\n\t"
+	".size tcg_fpu_tramp_xmm, . - tcg_fpu_tramp_xmm\n");
+
+typedef void (*tramp_fn)(const void *stub, void *st, void *mem, struct tcg_fpu_gpr *g);
+
+_Static_assert(offsetof(struct tcg_fpu_xmm, mxcsr) == 48, "tcg_fpu_tramp_xmm layout");
+_Static_assert(offsetof(struct tcg_fpu_gpr, flags) == 24, "tcg_fpu_tramp layout");
 
 static void key_of(const struct tcg_fpu_enc *e, uint64_t *k0, uint64_t *k1)
 {
@@ -177,8 +238,8 @@ static void write_stub(uint8_t *p, const struct tcg_fpu_enc *e)
 	p[e->len] = 0xc3; /* ret */
 }
 
-void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, void *mem,
-		  struct tcg_fpu_gpr *g)
+static void exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, tramp_fn tramp, void *st,
+		 void *mem, struct tcg_fpu_gpr *g)
 {
 	const struct vm *vm = c->vm;
 	uint64_t k0, k1;
@@ -191,14 +252,14 @@ void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, 
 	h = hash(vm, k0, k1);
 	s = lookup(vm, k0, k1, h);
 	if (s) {
-		tcg_fpu_tramp(s, img, mem, g);
+		tramp(s, st, mem, g);
 		return;
 	}
 	lock();
 	s = lookup(vm, k0, k1, h);
 	if (s) {
 		unlock();
-		tcg_fpu_tramp(s, img, mem, g);
+		tramp(s, st, mem, g);
 		return;
 	}
 	v = vm_code(vm);
@@ -209,7 +270,7 @@ void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, 
 	if (tab_used >= TAB_MAX) {
 		/* full: run the scratch stub, still under the lock */
 		write_stub(v->scratch, e);
-		tcg_fpu_tramp(v->scratch, img, mem, g);
+		tramp(v->scratch, st, mem, g);
 		unlock();
 		return;
 	}
@@ -225,11 +286,23 @@ void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, 
 	__atomic_store_n(&ent->stub, s, __ATOMIC_RELEASE);
 	tab_used++;
 	unlock();
-	tcg_fpu_tramp(s, img, mem, g);
+	tramp(s, st, mem, g);
 	return;
 nomem:
 	unlock();
 	tcg_raise_ud(c); /* no code memory: nothing can run the instruction */
+}
+
+void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, void *mem,
+		  struct tcg_fpu_gpr *g)
+{
+	exec(c, e, tcg_fpu_tramp, img, mem, g);
+}
+
+void tcg_fpu_exec_xmm(struct tcg_cpu *c, const struct tcg_fpu_enc *e, struct tcg_fpu_xmm *x,
+		      void *mem, struct tcg_fpu_gpr *g)
+{
+	exec(c, e, tcg_fpu_tramp_xmm, x, mem, g);
 }
 
 void tcg_fpu_forget_vm(const struct vm *vm)

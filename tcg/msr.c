@@ -2,7 +2,8 @@
  * tcg/msr.c - the MSRs the translator's CPU model has (SDM Vol. 4): EFER,
  * the SYSCALL and SYSENTER families, FS/GS/KERNEL_GS base, TSC, TSC_AUX,
  * APIC base (through the LAPIC model), PAT, MTRRs (kept, not acted on: all
- * memory is write-back), MISC_ENABLE and the machine-check basics. Any
+ * memory is write-back), MISC_ENABLE, ARCH_CAPABILITIES and the
+ * machine-check basics. Any
  * other MSR raises #GP, as on hardware.
  */
 #include "hw/lapic.h"
@@ -68,6 +69,12 @@ bool tcg_rdmsr(struct tcg_cpu *c, uint32_t msr, uint64_t *v)
 		*v = 0xfee00000u | 1u << 11 | (c->vcpu && c->vcpu->id ? 0 : 1u << 8);
 		return msr == 0x1b;
 	case 0x3a: *v = 1; return true;            /* FEATURE_CONTROL: locked, no VMX */
+	case 0x10a:
+		/* ARCH_CAPABILITIES: RDCL_NO, SSB_NO, MDS_NO, TAA_NO. True of the
+		 * translator (it checks every access before it makes it), and it
+		 * spares guests the page-table switch on every kernel entry. */
+		*v = 1u << 0 | 1u << 4 | 1u << 5 | 1u << 8;
+		return true;
 	case 0x8b: case 0x17: *v = 0; return true; /* microcode revision, platform id */
 	case 0xfe: *v = 1u << 10 | 1u << 8 | 8;    /* MTRRCAP: WC, fixed, 8 variable */
 		return true;
