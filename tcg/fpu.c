@@ -362,7 +362,47 @@ static void check(struct tcg_cpu *c, const struct fop *f)
 
 /* ---- host encoding ---- */
 
-static void encode(const struct x86_insn *i, const struct fop *f, struct tcg_fpu_enc *e)
+/* The fast path (SSE without x87/MMX operands, and CRC32): the guest's
+ * XMM operands run in host xmm0-2, host xmm s holding guest xmm g[s] when
+ * bit s of used is set. Guest XMM0 is always host xmm0 (the implicit
+ * operand of BLENDV and PCMPxSTRM), the others take 1 then 2; ModRM.reg
+ * and ModRM.rm naming the same register share one. */
+struct xmap {
+	uint8_t g[3];
+	uint8_t used;
+	uint8_t sreg, srm; /* host numbers of the ModRM.reg and .rm operands */
+};
+
+static uint8_t xmap_add(struct xmap *m, unsigned n)
+{
+	uint8_t s = 0;
+
+	if (n)
+		s = (m->used & 2) && m->g[1] != n ? 2 : 1;
+	m->g[s] = (uint8_t)n;
+	m->used |= (uint8_t)(1u << s);
+	return s;
+}
+
+static bool fast_path(const struct fop *f)
+{
+	return (f->kind == FK_SSE && !(f->d & (D_RM | D_EM))) || f->kind == FK_INT;
+}
+
+static void xmap_of(const struct x86_insn *i, const struct fop *f, struct xmap *m)
+{
+	*m = (struct xmap){.used = 0};
+	if (f->d & D_X0)
+		xmap_add(m, 0);
+	if (!(f->d & (D_RG | D_RN | D_RM)))
+		m->sreg = xmap_add(m, i->reg);
+	if (i->mod == 3 && !(f->d & (D_EG | D_EM)))
+		m->srm = xmap_add(m, i->rm);
+}
+
+/* The instruction for the host; with x, its XMM operands renamed by x. */
+static void encode(const struct x86_insn *i, const struct fop *f, const struct xmap *x,
+		   struct tcg_fpu_enc *e)
 {
 	uint8_t *p = e->b;
 	unsigned reg = (i->modrm >> 3) & 7, rm = i->modrm & 7, col = col_of(i);
@@ -385,12 +425,16 @@ static void encode(const struct x86_insn *i, const struct fop *f, struct tcg_fpu
 		rex |= 8;
 	if (f->d & D_RG)
 		reg = 0; /* rax */
+	else if (x && !(f->d & (D_RM | D_RN)))
+		reg = x->sreg;
 	else if (!(f->d & (D_RM | D_RN)) && i->reg >= 8)
 		rex |= 4;
 	if (i->mod != 3)
 		rm = 7; /* [rdi] */
 	else if (f->d & D_EG)
 		rm = 1; /* rcx */
+	else if (x && !(f->d & D_EM))
+		rm = x->srm;
 	else if (!(f->d & D_EM) && i->rm >= 8)
 		rex |= 1;
 	if (rex != 0x40)
@@ -466,29 +510,64 @@ static void env_load_ptrs(uint8_t *img, const uint8_t *m, bool o16)
 
 /* ---- the passthrough handler ---- */
 
-static void op_pass(struct tcg_cpu *c, const struct x86_insn *i)
+/* MXCSR to run with: the guest's control bits, SIMD exceptions masked,
+ * their flags clear (so those raised are known). */
+static uint32_t run_mxcsr(uint32_t mx0)
+{
+	return ((mx0 & tcg_fpu_mxcsr_mask()) | 0x1f80) & ~0x3fu;
+}
+
+/* SIMD exceptions: Vol. 1 §11.5.1 - an unmasked one leaves the
+ * destination alone; pre-computation ones (IE DE ZE) come first. Returns
+ * the guest's new MXCSR (the flags are sticky). */
+static uint32_t simd_check(struct tcg_cpu *c, uint32_t mx0, uint32_t out)
+{
+	uint32_t raised = out & 0x3f, unm = raised & ~(mx0 >> 7) & 0x3f;
+
+	if (unm) {
+		wr32(c->fxsave + TCG_FX_MXCSR, mx0 | ((unm & 7) ? raised & 7 : raised));
+		tcg_raise(c, (c->cr4 & TCG_CR4_OSXMMEXCPT) ? TCG_XM : TCG_UD, TCG_NOERR);
+	}
+	return mx0 | raised;
+}
+
+/* Fast path: only the XMM operands and MXCSR go to the host (no FXSAVE
+ * image, the host's x87 state untouched). */
+static void pass_xmm(struct tcg_cpu *c, const struct x86_insn *i, const struct fop *f,
+		     uint8_t *mbuf, uint64_t lin, struct tcg_fpu_gpr *g)
+{
+	struct tcg_fpu_xmm x;
+	struct tcg_fpu_enc e;
+	struct xmap m;
+	uint32_t mx0 = rd32(c->fxsave + TCG_FX_MXCSR), mx;
+
+	xmap_of(i, f, &m);
+	for (unsigned s = 0; s < 3; s++)
+		if (m.used & (1u << s))
+			memcpy(x.x[s], c->fxsave + TCG_FX_XMM + 16 * m.g[s], 16);
+	x.mxcsr = run_mxcsr(mx0);
+	encode(i, f, &m, &e);
+	tcg_fpu_exec_xmm(c, &e, &x, mbuf, g);
+	mx = simd_check(c, mx0, x.mxcsr);
+	/* the store: it faults or completes before anything is committed */
+	if (i->mod != 3 && (f->d & D_W))
+		tcg_st_lin_buf(c, lin, mbuf, f->msize);
+	for (unsigned s = 0; s < 3; s++)
+		if (m.used & (1u << s))
+			memcpy(c->fxsave + TCG_FX_XMM + 16 * m.g[s], x.x[s], 16);
+	wr32(c->fxsave + TCG_FX_MXCSR, mx);
+}
+
+/* Full path: the whole FXSAVE image (x87, MMX, and SSE with mm operands). */
+static void pass_img(struct tcg_cpu *c, const struct x86_insn *i, const struct fop *f,
+		     uint8_t *mbuf, uint64_t ea, uint64_t lin, struct tcg_fpu_gpr *g)
 {
 	uint8_t img[512] __attribute__((aligned(16)));
-	uint8_t mbuf[112] __attribute__((aligned(16))) = {0};
-	struct tcg_fpu_gpr g = {0}, g0;
 	struct tcg_fpu_enc e;
-	struct fop f;
-	uint64_t ea = 0, lin = 0;
-	uint32_t mx0, raised, unm;
+	uint32_t mx0;
 	uint16_t fsw0, fcw0, x87unm = 0;
 	bool mem = i->mod != 3, o16 = i->opsize == 16;
 	bool clearfl;
-
-	classify(i, &f); /* tcg_ops_fpu() accepted it */
-	check(c, &f);
-	if (mem) {
-		ea = tcg_ea(c, i);
-		lin = tcg_seg_lin(c, tcg_ea_seg(i), ea, f.msize, (f.d & D_W) ? TCG_WRITE : TCG_READ);
-		if ((f.d & D_A) && (lin & 15))
-			tcg_raise_gp0(c);
-		if (!(f.d & D_W))
-			tcg_ld_lin_buf(c, lin, mbuf, f.msize);
-	}
 
 	/* The run image: SIMD exceptions masked, their flags clear; for
 	 * waiting x87 instructions (none pending, see check) the x87 flags
@@ -498,10 +577,67 @@ static void op_pass(struct tcg_cpu *c, const struct x86_insn *i)
 	mx0 = rd32(img + TCG_FX_MXCSR);
 	fsw0 = rd16(img + TCG_FX_FSW);
 	fcw0 = rd16(img + TCG_FX_FCW);
-	wr32(img + TCG_FX_MXCSR, ((mx0 & tcg_fpu_mxcsr_mask()) | 0x1f80) & ~0x3fu);
-	clearfl = f.kind == FK_X87 && !(f.d & (D_NW | D_LS));
+	wr32(img + TCG_FX_MXCSR, run_mxcsr(mx0));
+	clearfl = f->kind == FK_X87 && !(f->d & (D_NW | D_LS));
 	if (clearfl)
 		wr16(img + TCG_FX_FSW, fsw0 & ~0x80ffu);
+	encode(i, f, NULL, &e);
+	tcg_fpu_exec(c, &e, img, mbuf, g);
+
+	wr32(img + TCG_FX_MXCSR, simd_check(c, mx0, rd32(img + TCG_FX_MXCSR)));
+	if (clearfl) {
+		uint16_t fsw = rd16(img + TCG_FX_FSW);
+
+		/* an unmasked IE DE ZE OE UE stores nothing to memory (Vol. 1
+		 * §8.5: "destination not changed"); PE stores the result */
+		x87unm = fsw & ~fcw0 & 0x1f;
+		wr16(img + TCG_FX_FSW, fsw | (fsw0 & 0x7f));
+	}
+
+	/* x87 pointers: ours, not the host's */
+	memcpy(img + TCG_FX_FOP, c->fxsave + TCG_FX_FOP, 18);
+	if (f->kind == FK_X87) {
+		if (f->d & D_INIT) {
+			memset(img + TCG_FX_FOP, 0, 18);
+		} else if ((f->d & D_LS) && (f->d & 15) != Z2) {
+			env_load_ptrs(img, mbuf, o16);
+		} else if (!(f->d & D_CT)) {
+			wr16(img + TCG_FX_FOP, (uint16_t)((i->opcode & 7) << 8 | i->modrm));
+			wr64(img + TCG_FX_FIP, c->rip);
+			if (mem)
+				wr64(img + TCG_FX_FDP, ea);
+		}
+		if ((f->d & D_NW) && mem && f->msize > 2)
+			env_store_ptrs(c, mbuf, o16);
+	}
+
+	/* the store: it faults or completes before anything is committed */
+	if (mem && (f->d & D_W) && !x87unm)
+		tcg_st_lin_buf(c, lin, mbuf, f->msize);
+
+	memcpy(c->fxsave, img, TCG_FX_HW_END);
+}
+
+static void op_pass(struct tcg_cpu *c, const struct x86_insn *i)
+{
+	uint8_t mbuf[112] __attribute__((aligned(16)));
+	struct tcg_fpu_gpr g = {0}, g0;
+	struct fop f;
+	uint64_t ea = 0, lin = 0;
+	bool mem = i->mod != 3;
+
+	classify(i, &f); /* tcg_ops_fpu() accepted it */
+	check(c, &f);
+	/* the host buffer: the guest's bytes for a source, zeros otherwise */
+	memset(mbuf, 0, f.msize);
+	if (mem) {
+		ea = tcg_ea(c, i);
+		lin = tcg_seg_lin(c, tcg_ea_seg(i), ea, f.msize, (f.d & D_W) ? TCG_WRITE : TCG_READ);
+		if ((f.d & D_A) && (lin & 15))
+			tcg_raise_gp0(c);
+		if (!(f.d & D_W))
+			tcg_ld_lin_buf(c, lin, mbuf, f.msize);
+	}
 
 	if (f.d & D_IMP) {
 		g.rax = c->gpr[0];
@@ -515,49 +651,11 @@ static void op_pass(struct tcg_cpu *c, const struct x86_insn *i)
 	if (f.d & D_FR)
 		g.flags = tcg_flags(c);
 	g0 = g;
-	encode(i, &f, &e);
-	tcg_fpu_exec(c, &e, img, mbuf, &g);
+	if (fast_path(&f))
+		pass_xmm(c, i, &f, mbuf, lin, &g);
+	else
+		pass_img(c, i, &f, mbuf, ea, lin, &g);
 
-	/* SIMD exceptions: Vol. 1 §11.5.1 - an unmasked one leaves the
-	 * destination alone; pre-computation ones (IE DE ZE) come first. */
-	raised = rd32(img + TCG_FX_MXCSR) & 0x3f;
-	unm = raised & ~(mx0 >> 7) & 0x3f;
-	if (unm) {
-		wr32(c->fxsave + TCG_FX_MXCSR, mx0 | ((unm & 7) ? raised & 7 : raised));
-		tcg_raise(c, (c->cr4 & TCG_CR4_OSXMMEXCPT) ? TCG_XM : TCG_UD, TCG_NOERR);
-	}
-	wr32(img + TCG_FX_MXCSR, mx0 | raised);
-	if (clearfl) {
-		uint16_t fsw = rd16(img + TCG_FX_FSW);
-
-		/* an unmasked IE DE ZE OE UE stores nothing to memory (Vol. 1
-		 * §8.5: "destination not changed"); PE stores the result */
-		x87unm = fsw & ~fcw0 & 0x1f;
-		wr16(img + TCG_FX_FSW, fsw | (fsw0 & 0x7f));
-	}
-
-	/* x87 pointers: ours, not the host's */
-	memcpy(img + TCG_FX_FOP, c->fxsave + TCG_FX_FOP, 18);
-	if (f.kind == FK_X87) {
-		if (f.d & D_INIT) {
-			memset(img + TCG_FX_FOP, 0, 18);
-		} else if ((f.d & D_LS) && (f.d & 15) != Z2) {
-			env_load_ptrs(img, mbuf, o16);
-		} else if (!(f.d & D_CT)) {
-			wr16(img + TCG_FX_FOP, (uint16_t)((i->opcode & 7) << 8 | i->modrm));
-			wr64(img + TCG_FX_FIP, c->rip);
-			if (mem)
-				wr64(img + TCG_FX_FDP, ea);
-		}
-		if ((f.d & D_NW) && mem && f.msize > 2)
-			env_store_ptrs(c, mbuf, o16);
-	}
-
-	/* the store: it faults or completes before anything is committed */
-	if (mem && (f.d & D_W) && !x87unm)
-		tcg_st_lin_buf(c, lin, mbuf, f.msize);
-
-	memcpy(c->fxsave, img, TCG_FX_HW_END);
 	if (f.d & D_IMP) {
 		if (g.rax != g0.rax)
 			c->gpr[0] = g.rax;

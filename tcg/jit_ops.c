@@ -287,7 +287,10 @@ static bool next_is_jcc(struct jit_ctx *x)
 		return false;
 	const struct x86_insn *n = &x->b->insn[x->k + 1].x;
 	return (n->map == X86_MAP_1B && n->opcode >= 0x70 && n->opcode <= 0x7f) ||
-	       (n->map == X86_MAP_0F && n->opcode >= 0x80 && n->opcode <= 0x8f);
+	       (n->map == X86_MAP_0F && n->opcode >= 0x80 && n->opcode <= 0x8f) ||
+	       (n->map == X86_MAP_0F && n->opcode >= 0x90 && n->opcode <= 0x9f && n->mod == 3) ||
+	       (n->map == X86_MAP_0F && n->opcode >= 0x40 && n->opcode <= 0x4f && n->mod == 3 &&
+		n->opsize != 16);
 }
 
 static void end_flags(struct jit_ctx *x)
@@ -543,6 +546,171 @@ static bool t_ret(struct jit_ctx *x, const struct x86_insn *i)
 
 unsigned tcg_jit_mask = ~0u; /* debugging: templates to use, by bit */
 
+
+/* INC/DEC keep CF: the host's flags give OF SF ZF AF PF, CF comes from
+ * the guest's flags as they were. */
+static void jit_merge_keep_cf(struct tcg_cpu *c, uint64_t host)
+{
+	tcg_flags_set_arith(c, TCG_ARITH & ~TCG_CF, host);
+}
+
+/* Applies one of the host's one-operand ops to r/m: F6/F7 /2 NOT, /3 NEG;
+ * FE/FF /0 INC, /1 DEC; shifts C0/C1/D0/D1 /4 SHL, /5 SHR, /7 SAR with an
+ * immediate count (a count of 0 changes nothing, flags included). */
+static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
+{
+	struct emit *e = x->e;
+	bool rex = i->rex != 0;
+	uint8_t op = i->opcode;
+	unsigned r = i->reg & 7, size = opsize(i, !(op & 1));
+	unsigned count = 0;
+	uint8_t hop, hreg;
+	bool shift = op == 0xc0 || op == 0xc1 || op == 0xd0 || op == 0xd1;
+	if (i->p_lock)
+		return false;
+	if (shift) {
+		if (r != 4 && r != 5 && r != 7)
+			return false;
+		count = op >= 0xd0 ? 1 : (unsigned)i->imm[0];
+		count &= size == 8 ? 63 : 31;
+		if (!count) /* nothing happens, not even to the flags */
+			return true;
+		hop = size == 1 ? 0xc0 : 0xc1;
+		hreg = (uint8_t)r;
+	} else if (op == 0xf6 || op == 0xf7) {
+		if (r != 2 && r != 3)
+			return false;
+		hop = op;
+		hreg = (uint8_t)r;
+	} else {
+		/* INC/DEC: register operands only (the CF merge after a store
+		 * that leaves the block is the handler's business) */
+		if (r > 1 || is_mem(i))
+			return false;
+		hop = op;
+		hreg = (uint8_t)r;
+	}
+	unsigned seg = x86_insn_seg(i);
+	if (is_mem(i)) {
+		if (!ea(x, i))
+			return false;
+		load(x, size, seg);
+		e_op_rr(e, 0x88, 0x89, 8, R13, RCX);
+	} else {
+		ld_gpr(e, RCX, i->rm, size, rex);
+	}
+	/* the host instruction on rcx */
+	if (size == 2)
+		e_byte(e, 0x66);
+	e_rex(e, size == 8, 0, 0, RCX, false);
+	e_byte(e, hop);
+	e_modrm_rr(e, hreg, RCX);
+	if (shift)
+		e_byte(e, (uint8_t)count);
+	bool flags = !(op == 0xf6 || op == 0xf7) || r == 3; /* NOT sets none */
+	bool keep_cf = op == 0xfe || op == 0xff;
+	if (flags)
+		e_bytes(e, "\x9c\x41\x5e", 3); /* pushfq; pop r14 */
+	if (is_mem(i)) {
+		e_op_rr(e, 0x88, 0x89, 8, RCX, R13);
+		x->flags_live = flags && !keep_cf;
+		store(x, size, seg, false);
+	} else if (size == 4) {
+		e_store(e, 8, RCX, RBX, GPR(i->rm)); /* ecx is zero-extended */
+	} else {
+		st_gpr(e, RCX, i->rm, size, rex);
+	}
+	if (keep_cf) {
+		e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
+		e_op_rr(e, 0x88, 0x89, 8, R14, RSI);
+		e_call(e, (const void *)jit_merge_keep_cf);
+		x->flags_live = false;
+	} else if (flags) {
+		x->flags_live = true;
+		if (is_mem(i))
+			jit_flush_flags(x);
+		else
+			end_flags(x);
+	}
+	return true;
+}
+
+/* IMUL r, r/m (0F AF) and IMUL r, r/m, imm (69, 6B): CF = OF from the
+ * host; the others are undefined, and the host's values do. */
+static bool t_imul(struct jit_ctx *x, const struct x86_insn *i)
+{
+	struct emit *e = x->e;
+	unsigned size = i->opsize / 8;
+	if (size == 2)
+		return false;
+	if (is_mem(i)) {
+		if (!ea(x, i))
+			return false;
+		load(x, size, x86_insn_seg(i));
+		e_op_rr(e, 0x88, 0x89, 8, R13, RSI);
+	} else {
+		ld_gpr(e, RSI, i->rm, size, true);
+	}
+	if (i->map == X86_MAP_0F) {
+		ld_gpr(e, RCX, i->reg, size, true);
+		e_rex(e, size == 8, RCX, 0, RSI, false); /* imul rcx, rsi */
+		e_bytes(e, "\x0f\xaf", 2);
+		e_modrm_rr(e, RCX, RSI);
+	} else {
+		int64_t imm = i->opcode == 0x6b ? (int8_t)i->imm[0] : (int32_t)i->imm[0];
+		e_rex(e, size == 8, RCX, 0, RSI, false); /* imul rcx, rsi, imm32 */
+		e_byte(e, 0x69);
+		e_modrm_rr(e, RCX, RSI);
+		e_u32(e, (uint32_t)imm);
+	}
+	capture_flags(x);
+	e_store(e, 8, RCX, RBX, GPR(i->reg)); /* 32-bit results are zero-extended */
+	end_flags(x);
+	return true;
+}
+
+/* SETcc and CMOVcc: the condition from live host flags, else tcg_cond. */
+static void cond_to_al(struct jit_ctx *x, unsigned cc)
+{
+	struct emit *e = x->e;
+	if (x->flags_live) {
+		e_bytes(e, "\x0f", 1); /* setcc al */
+		e_byte(e, (uint8_t)(0x90 | cc));
+		e_byte(e, 0xc0);
+		jit_flush_flags(x);
+		return;
+	}
+	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
+	e_mov_imm(e, RSI, cc);
+	e_call(e, (const void *)tcg_cond);
+}
+
+static bool t_setcc(struct jit_ctx *x, const struct x86_insn *i)
+{
+	struct emit *e = x->e;
+	if (is_mem(i))
+		return false;
+	cond_to_al(x, i->opcode & 15);
+	st_gpr(e, RAX, i->rm, 1, i->rex != 0);
+	return true;
+}
+
+static bool t_cmov(struct jit_ctx *x, const struct x86_insn *i)
+{
+	struct emit *e = x->e;
+	unsigned size = i->opsize / 8;
+	if (is_mem(i) || size == 2)
+		return false;
+	cond_to_al(x, i->opcode & 15);
+	ld_gpr(e, RCX, i->reg, size, true);
+	e_bytes(e, "\x84\xc0", 2);                       /* test al, al */
+	uint8_t *keep = e_jcc_fwd(e, 0x4);
+	ld_gpr(e, RCX, i->rm, size, true);
+	e_patch(keep, e->p);
+	e_store(e, 8, RCX, RBX, GPR(i->reg)); /* a 32-bit CMOV zero-extends either way */
+	return true;
+}
+
 bool tcg_jit_native(struct jit_ctx *x)
 {
 	const struct x86_insn *i = &x->b->insn[x->k].x;
@@ -583,6 +751,11 @@ bool tcg_jit_native(struct jit_ctx *x)
 			ok = (tcg_jit_mask >> 8 & 1) && t_call(x, i);
 		} else if (op == 0xc3 || op == 0xc2) {
 			ok = (tcg_jit_mask >> 9 & 1) && t_ret(x, i);
+		} else if (op == 0xc0 || op == 0xc1 || op == 0xd0 || op == 0xd1 || op == 0xf6 ||
+			   op == 0xf7 || op == 0xfe || op == 0xff) {
+			ok = (tcg_jit_mask >> 10 & 1) && t_unary(x, i);
+		} else if (op == 0x69 || op == 0x6b) {
+			ok = (tcg_jit_mask >> 11 & 1) && t_imul(x, i);
 		} else if (op == 0x90 && !i->rex_b && !i->rep) {
 			ok = true; /* NOP */
 		}
@@ -594,6 +767,12 @@ bool tcg_jit_native(struct jit_ctx *x)
 			ok = (tcg_jit_mask >> 3 & 1) && t_movx(x, i, op & 1 ? 2 : 1, op >= 0xbe);
 		else if (op == 0x1f)
 			ok = true; /* multi-byte NOP */
+		else if (op == 0xaf)
+			ok = (tcg_jit_mask >> 11 & 1) && t_imul(x, i);
+		else if (op >= 0x90 && op <= 0x9f)
+			ok = (tcg_jit_mask >> 12 & 1) && t_setcc(x, i);
+		else if (op >= 0x40 && op <= 0x4f)
+			ok = (tcg_jit_mask >> 13 & 1) && t_cmov(x, i);
 	}
 	return ok;
 }
