@@ -188,6 +188,16 @@ static void run_vm(struct kvm *k)
 		k->state = KVM_STOPPED;
 		klog(LOG_INFO, "vm %s: stopped: %s", k->name, k->why);
 	}
+	/* Give its memory back (RAM, the translator's caches) so later VMs
+	 * can have it. The console stops looking at k->vm first. */
+	struct vm *vm = k->vm;
+	struct pc *pc = k->pc;
+	__atomic_store_n(&k->vm, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&k->pc, NULL, __ATOMIC_RELEASE);
+	pc_destroy(pc);
+	vm_destroy(vm);
+	free(pc);
+	free(vm);
 }
 
 /* A VM that found no free CPU at boot waits for one: the CPU whose VM

@@ -18,6 +18,7 @@
 #include "hosted/hosted.h"
 #include "hw/pc.h"
 #include "tcg/cpu.h"
+#include "tcg/exec.h"
 #include "tcg/jit.h"
 #include "tcg/tcg.h"
 #include "vm/run.h"
@@ -155,6 +156,7 @@ static void *code_alloc(void *o, size_t n)
 	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
+static void code_free(void *o, void *p, size_t n) { (void)o; munmap(p, n); }
 static uint64_t clock_ns(void *o)
 {
 	(void)o;
@@ -336,7 +338,8 @@ int main(int argc, char **argv)
 
 	static const struct vm_host host_ops = {.ram_alloc = ram_alloc, .ram_free = ram_free,
 						.clock_ns = clock_ns, .wait = wait_fn,
-						.code_alloc = code_alloc, .opaque = &h};
+						.code_alloc = code_alloc, .code_free = code_free,
+						.opaque = &h};
 	int r = vm_init(&h.vm, "keel-run", o.ram_mib << 20, &host_ops);
 	if (r) {
 		fprintf(stderr, "keel-run: cannot create the VM: %s\n", strerror(-r));
@@ -377,6 +380,15 @@ int main(int argc, char **argv)
 	hw_timer_arm(&h.vm.env, &h.poll_timer, SERIAL_POLL_NS);
 
 	int status = vm_run(&h.vm);
+	if (getenv("KEEL_TCG_STATS")) {
+		struct tcg_stats st;
+		tcg_vcpu_stats(&h.vm.vcpus[0], &st);
+		fprintf(stderr, "keel-run: tcg: %llu instructions, %llu blocks decoded, %llu cache flushes, "
+				"%llu code-page invalidations, arena %llu KiB, code %llu KiB\n",
+			(unsigned long long)st.insns, (unsigned long long)st.blocks,
+			(unsigned long long)st.flushes, (unsigned long long)st.invalidations,
+			(unsigned long long)st.arena_used >> 10, (unsigned long long)st.code_used >> 10);
+	}
 	if (h.restore_tty)
 		tcsetattr(h.in_fd, TCSANOW, &h.saved);
 	if (h.vm.state == VM_CRASHED) {

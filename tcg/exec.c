@@ -22,7 +22,7 @@
 #include "vm/vm.h"
 
 #define ARENA_BYTES (16u << 20)
-#define CODE_BYTES (32u << 20)
+#define CODE_BYTES (16u << 20)
 #define HASH_SIZE 16384u
 #define SLICE_NS 4000000ull /* return to the run loop at least this often */
 #define CHAIN_BUDGET 64     /* chained blocks between two dispatcher visits */
@@ -82,6 +82,9 @@ static void tvm_put(struct tcg_vm *t)
 		return;
 	t->vm->tcg = NULL;
 	tcg_fpu_forget_vm(t->vm);
+	const struct vm_host *h = t->vm->host;
+	if (t->jit.buf && h->code_free)
+		h->code_free(h->opaque, t->jit.buf, t->jit.size);
 	free(t->page_gen);
 	free(t->page_code);
 	free(t->hash);
@@ -565,5 +568,6 @@ void tcg_vcpu_stats(struct vcpu *v, struct tcg_stats *s)
 	struct tcg_vcpu *tv = v->backend;
 	struct tcg_vm *t = tv->cpu.shared;
 	*s = (struct tcg_stats){.insns = tv->cpu.insns, .blocks = t->blocks, .flushes = t->flushes,
-				.invalidations = t->invalidations, .arena_used = t->arena_used};
+				.invalidations = t->invalidations, .arena_used = t->arena_used,
+				.code_used = t->jit.used};
 }

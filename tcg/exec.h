@@ -17,7 +17,7 @@ struct tcg_vcpu {
 };
 
 struct tcg_stats {
-	uint64_t insns, blocks, flushes, invalidations, arena_used;
+	uint64_t insns, blocks, flushes, invalidations, arena_used, code_used;
 };
 
 int tcg_vcpu_attach(struct vcpu *v);

@@ -400,27 +400,31 @@ static void xmap_of(const struct x86_insn *i, const struct fop *f, struct xmap *
 		m->srm = xmap_add(m, i->rm);
 }
 
-/* The instruction for the host; with x, its XMM operands renamed by x. */
+/* The instruction for the host; with x, its XMM operands renamed by x.
+ * The bytes are gathered in a register and stored as the two words of the
+ * stub cache key (bytes stored one by one and read back as words would
+ * stall store forwarding on every lookup). */
+#define PUT(byte) (v |= (unsigned __int128)(uint8_t)(byte) << (8 * n++))
 static void encode(const struct x86_insn *i, const struct fop *f, const struct xmap *x,
 		   struct tcg_fpu_enc *e)
 {
-	uint8_t *p = e->b;
+	unsigned __int128 v = 0;
+	unsigned n = 1; /* byte 0 is the length */
 	unsigned reg = (i->modrm >> 3) & 7, rm = i->modrm & 7, col = col_of(i);
 	uint8_t rex = 0x40;
 
 	if (f->kind == FK_X87) {
 		/* FLDENV/FNSTENV/FRSTOR/FNSAVE: 66 gives the 16-bit layout */
 		if (i->opsize == 16 && ((f->d & 15) == ZENV || (f->d & 15) == ZSAVE))
-			*p++ = 0x66;
-		*p++ = i->opcode;
-		*p++ = i->mod == 3 ? i->modrm : (uint8_t)(reg << 3 | 7);
-		e->len = p - e->b;
-		return;
+			PUT(0x66);
+		PUT(i->opcode);
+		PUT(i->mod == 3 ? i->modrm : (reg << 3 | 7));
+		goto out;
 	}
 	if (col == 1 || ((f->d & 15) == ZV && i->p_opsize))
-		*p++ = 0x66;
+		PUT(0x66);
 	if (col >= 2)
-		*p++ = i->rep;
+		PUT(i->rep);
 	if (i->rex_w)
 		rex |= 8;
 	if (f->d & D_RG)
@@ -438,18 +442,22 @@ static void encode(const struct x86_insn *i, const struct fop *f, const struct x
 	else if (!(f->d & D_EM) && i->rm >= 8)
 		rex |= 1;
 	if (rex != 0x40)
-		*p++ = rex;
-	*p++ = 0x0f;
+		PUT(rex);
+	PUT(0x0f);
 	if (i->map == X86_MAP_0F38)
-		*p++ = 0x38;
+		PUT(0x38);
 	else if (i->map == X86_MAP_0F3A)
-		*p++ = 0x3a;
-	*p++ = i->opcode;
-	*p++ = (uint8_t)((i->mod == 3 ? 0xc0 : 0) | reg << 3 | rm);
+		PUT(0x3a);
+	PUT(i->opcode);
+	PUT((i->mod == 3 ? 0xc0 : 0) | reg << 3 | rm);
 	if (i->nimm)
-		*p++ = (uint8_t)i->imm[0];
-	e->len = p - e->b;
+		PUT(i->imm[0]);
+out:
+	v |= n - 1;
+	e->k[0] = (uint64_t)v;
+	e->k[1] = (uint64_t)(v >> 64);
 }
+#undef PUT
 
 /* ---- x87 environment pointer fields ---- */
 

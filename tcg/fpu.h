@@ -49,10 +49,16 @@ struct tcg_fpu_gpr {
 	uint64_t rax, rcx, rdx, flags;
 };
 
-/* A host instruction: its bytes without the final ret. */
+/* A host instruction: its bytes without the final ret; the 16 bytes as
+ * two words (unused bytes zero) are its key in the stub cache. */
 struct tcg_fpu_enc {
-	uint8_t len;
-	uint8_t b[15];
+	union {
+		struct {
+			uint8_t len;
+			uint8_t b[15];
+		};
+		uint64_t k[2];
+	};
 };
 
 /* Runs e on the host with img (512 bytes, 16-aligned) as x87/SSE state,

@@ -76,7 +76,9 @@ static void unlock(void)
  *
  * tcg_fpu_tramp_xmm: state is a struct tcg_fpu_xmm: xmm0-2 and MXCSR are
  * loaded from it and stored back; the host's MXCSR is restored. Input
- * flags are not loaded.
+ * flags are not loaded. LDMXCSR is the slow part here, so MXCSR is only
+ * loaded when it is to change (usually the guest's and the host's are
+ * both 0x1f80, and most instructions raise no flag).
  */
 void tcg_fpu_tramp(const void *stub, void *img, void *mem, struct tcg_fpu_gpr *g)
 	__attribute__((visibility("hidden")));
@@ -138,7 +140,11 @@ __asm__(".text\n"
 	"pushq %rbx\n\t"
 	"subq $16, %rsp\n\t"
 	"stmxcsr (%rsp)\n\t"
-	"ldmxcsr 48(%rsi)\n\t"
+	"movl (%rsp), %eax\n\t"
+	"cmpl 48(%rsi), %eax\n\t"
+	"je 1f\n\t"
+	"ldmxcsr 48(%rsi)\n"
+	"1:\n\t"
 	"movdqu 0(%rsi), %xmm0\n\t"
 	"movdqu 16(%rsi), %xmm1\n\t"
 	"movdqu 32(%rsi), %xmm2\n\t"
@@ -158,7 +164,11 @@ __asm__(".text\n"
 	"movdqu %xmm1, 16(%rsi)\n\t"
 	"movdqu %xmm2, 32(%rsi)\n\t"
 	"stmxcsr 48(%rsi)\n\t"
-	"ldmxcsr (%rsp)\n\t"
+	"movl 48(%rsi), %eax\n\t"
+	"cmpl (%rsp), %eax\n\t"
+	"je 2f\n\t"
+	"ldmxcsr (%rsp)\n"
+	"2:\n\t"
 	"addq $16, %rsp\n\t"
 	"popq %rbx\n\t"
 	"ret\n\t"
@@ -168,16 +178,6 @@ typedef void (*tramp_fn)(const void *stub, void *st, void *mem, struct tcg_fpu_g
 
 _Static_assert(offsetof(struct tcg_fpu_xmm, mxcsr) == 48, "tcg_fpu_tramp_xmm layout");
 _Static_assert(offsetof(struct tcg_fpu_gpr, flags) == 24, "tcg_fpu_tramp layout");
-
-static void key_of(const struct tcg_fpu_enc *e, uint64_t *k0, uint64_t *k1)
-{
-	uint8_t b[16] = {0};
-
-	memcpy(b, e->b, e->len);
-	b[15] = e->len;
-	memcpy(k0, b, 8);
-	memcpy(k1, b + 8, 8);
-}
 
 static unsigned hash(const struct vm *vm, uint64_t k0, uint64_t k1)
 {
@@ -248,7 +248,8 @@ static void exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, tramp_fn tramp,
 	struct vm_code *v;
 	struct stub_ent *ent;
 
-	key_of(e, &k0, &k1);
+	k0 = e->k[0];
+	k1 = e->k[1];
 	h = hash(vm, k0, k1);
 	s = lookup(vm, k0, k1, h);
 	if (s) {

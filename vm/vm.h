@@ -54,6 +54,7 @@ struct vm_host {
 	 * translator's stubs); may be NULL, then the translator does
 	 * without what needs it. */
 	void *(*code_alloc)(void *opaque, size_t bytes);
+	void (*code_free)(void *opaque, void *code, size_t bytes);
 	void *opaque;
 };
 

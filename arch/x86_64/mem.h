@@ -24,5 +24,6 @@ void paging_init(struct boot_info *bi);
 uint64_t paging_cr3(void);
 /* Writable and executable pages for generated code; NULL when out. */
 void *paging_alloc_code(size_t bytes);
+void paging_free_code(void *code, size_t bytes);
 
 #endif

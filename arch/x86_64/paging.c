@@ -104,3 +104,13 @@ void *paging_alloc_code(size_t bytes)
 	memset((void *)(uintptr_t)pa, 0xcc, pages * 4096);
 	return (void *)(uintptr_t)pa;
 }
+
+void paging_free_code(void *p, size_t bytes)
+{
+	size_t pages = (bytes + 4095) / 4096;
+	uint64_t pa = (uint64_t)(uintptr_t)p;
+	for (size_t i = 0; i < pages; i++)
+		set4k(pa + i * 4096, P | W | NX);
+	write_cr3(read_cr3());
+	frames_free(&frames, pa, pages);
+}

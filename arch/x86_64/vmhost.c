@@ -44,8 +44,15 @@ static void *code_alloc(void *o, size_t bytes)
 	return paging_alloc_code(bytes);
 }
 
+static void code_free(void *o, void *p, size_t bytes)
+{
+	(void)o;
+	paging_free_code(p, bytes);
+}
+
 const struct vm_host keel_vm_host = {
 	.code_alloc = code_alloc,
+	.code_free = code_free,
 	.ram_alloc = ram_alloc,
 	.ram_free = ram_free,
 	.clock_ns = clock_ns,
