@@ -152,6 +152,9 @@ test: setup
 	$(MAKE) fuzz
 	$(MAKE) hosted
 	bash tests/guest/run-qemu.sh
+	KEEL_QEMU=$(B)/keel-run bash tests/guest/run-qemu.sh
+	python3 tests/hosted/linux.py --smp 1
+	python3 tests/hosted/linux.py --smp 2
 	$(MAKE) all guest
 	python3 tests/integration/run.py
 

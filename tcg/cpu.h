@@ -160,7 +160,7 @@ struct tcg_cpu {
 	/* MSRs (SDM Vol. 4). */
 	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
-	uint64_t tsc_offset, tsc_aux, pat, misc_enable, apic_base;
+	uint64_t tsc_offset, tsc_adjust, tsc_aux, pat, misc_enable, apic_base;
 	uint64_t mtrr_cap, mtrr_def_type, mtrr_fixed[11], mtrr_var[16];
 
 	/* x87/MMX/SSE state in FXSAVE layout (SDM Vol. 1 §10.5.1). */
@@ -252,6 +252,13 @@ static inline void tcg_reg_set(struct tcg_cpu *c, unsigned r, unsigned size, boo
 	case 4: c->gpr[r] = v & 0xffffffffu; break;
 	default: c->gpr[r] = v;
 	}
+}
+
+/* A 48-bit linear address is canonical when bits 63:47 are all equal
+ * (SDM Vol. 1 §3.3.7.1). */
+static inline bool tcg_canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
 static inline uint64_t tcg_mask(unsigned size)

@@ -49,8 +49,10 @@ void tcg_cpuid(struct tcg_cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 		break;
 	}
 	case 7:
-		if (sub == 0)
+		if (sub == 0) {
+			r[1] = 1u << 1;  /* IA32_TSC_ADJUST */
 			r[3] = 1u << 29; /* IA32_ARCH_CAPABILITIES (tcg/msr.c) */
+		}
 		break;
 	case 0x40000000:
 		r[0] = 0x40000000;
@@ -68,6 +70,11 @@ void tcg_cpuid(struct tcg_cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 		break;
 	case 0x80000002: case 0x80000003: case 0x80000004:
 		memcpy(r, brand + (leaf - 0x80000002u) * 16, 16);
+		break;
+	case 0x80000007:
+		/* invariant TSC: it counts VM time at a constant rate, so guests
+		 * need not watch it against their (possibly late) timer ticks */
+		r[3] = 1u << 8;
 		break;
 	case 0x80000008:
 		r[0] = 0x3028; /* 48-bit linear, 40-bit physical (tcg/mmu.c) */

@@ -121,7 +121,7 @@ static void deliver_long(struct tcg_cpu *c, int vec, enum tcg_ev_kind k, bool ha
 	c->cpl = (uint8_t)ncpl; /* the pushes happen at the new privilege */
 	for (unsigned j = 0; j < n; j++) {
 		uint64_t a = rsp - 8 * (j + 1);
-		if ((uint64_t)(((int64_t)a << 16) >> 16) != a)
+		if (!tcg_canonical(a))
 			c->cpl = old_cpl, tcg_raise(c, TCG_SS, ext);
 		tcg_st_lin(c, a, 8, frame[j]);
 	}
@@ -274,7 +274,8 @@ bool tcg_deliver(struct tcg_cpu *c, int vec, enum tcg_ev_kind kind, bool has_err
 		c->gpr[4] = rsp0;
 		c->rip = rip0;
 		tcg_cpu_update_mode(c);
-		if (c->raised_vec < 0) { /* internal error while delivering */
+		/* internal error, or tests that see faults themselves */
+		if (c->raised_vec < 0 || c->trap_exceptions) {
 			c->jb = saved;
 			__builtin_longjmp(saved, 1);
 		}

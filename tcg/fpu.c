@@ -3,6 +3,9 @@
  * the host, on a copy of the guest's FXSAVE image (tcg/fpu_stub.c), after
  * the checks of SDM Vol. 3A §2.5 (CR0.EM/TS/MP, CR4.OSFXSR/OSXMMEXCPT),
  * Vol. 1 §8.6/§8.7 (pending x87 exceptions) and §11.5 (SIMD exceptions).
+ * SSE instructions without mm operands (and CRC32), the common case, take
+ * a fast path instead: only their XMM registers (renamed to host xmm0-2)
+ * and, if they use it, MXCSR go to the host (see struct xmap, pass_xmm).
  *
  * Per instruction the tables below give the memory operand (size, read or
  * written, 16-byte alignment) and the kind of each ModRM operand (xmm, mm,
@@ -389,6 +392,31 @@ static bool fast_path(const struct fop *f)
 	return (f->kind == FK_SSE && !(f->d & (D_RM | D_EM))) || f->kind == FK_INT;
 }
 
+/* SSE instructions that neither read nor write MXCSR: no SIMD
+ * floating-point exceptions and results that RC, DAZ and FTZ do not
+ * change (the instruction pages' "SIMD Floating-Point Exceptions: None",
+ * leaving out RCP/RSQRT, whose denormal handling is not spelled out):
+ * moves, logic, shuffles, unpacks, blends, MOVMSK, integer arithmetic,
+ * compares and string compares, PINSR/PEXTR, INSERTPS/EXTRACTPS, CRC32. */
+static bool no_mxcsr(const struct x86_insn *i)
+{
+	unsigned op = i->opcode;
+
+	switch (i->map) {
+	case X86_MAP_0F:
+		return (op >= 0x10 && op <= 0x17) || op == 0x28 || op == 0x29 || op == 0x2b ||
+		       op == 0x50 || (op >= 0x54 && op <= 0x57) ||
+		       (op >= 0x60 && op <= 0x7f && op != 0x7c && op != 0x7d) ||
+		       (op >= 0xc4 && op <= 0xc6) || (op >= 0xd1 && op != 0xe6);
+	case X86_MAP_0F38:
+		return true; /* SSSE3, SSE4.1 integer and blends, SSE4.2 PCMPGTQ, CRC32 */
+	case X86_MAP_0F3A:
+		return !(op >= 0x08 && op <= 0x0b) && op != 0x40 && op != 0x41; /* ROUND, DP */
+	default:
+		return false;
+	}
+}
+
 static void xmap_of(const struct x86_insn *i, const struct fop *f, struct xmap *m)
 {
 	*m = (struct xmap){.used = 0};
@@ -553,10 +581,10 @@ static void pass_xmm(struct tcg_cpu *c, const struct x86_insn *i, const struct f
 	for (unsigned s = 0; s < 3; s++)
 		if (m.used & (1u << s))
 			memcpy(x.x[s], c->fxsave + TCG_FX_XMM + 16 * m.g[s], 16);
-	x.mxcsr = run_mxcsr(mx0);
+	x.mxcsr = no_mxcsr(i) ? 0 : run_mxcsr(mx0);
 	encode(i, f, &m, &e);
 	tcg_fpu_exec_xmm(c, &e, &x, mbuf, g);
-	mx = simd_check(c, mx0, x.mxcsr);
+	mx = x.mxcsr ? simd_check(c, mx0, x.mxcsr) : mx0;
 	/* the store: it faults or completes before anything is committed */
 	if (i->mod != 3 && (f->d & D_W))
 		tcg_st_lin_buf(c, lin, mbuf, f->msize);

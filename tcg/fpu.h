@@ -5,8 +5,10 @@
  * Vol. 1 §10.5.1, Table 10-2). Instructions run on the host ("passthrough"):
  * fpu.c checks the instruction (CR0/CR4, pending x87 exceptions, alignment,
  * segment and paging), copies the memory operand into a host buffer, and
- * fpu_stub.c runs a one-instruction host stub on a copy of the guest image;
- * fpu.c then decides what the guest sees (#XM/#MF, stores) and commits.
+ * fpu_stub.c runs a one-instruction host stub on a copy of the guest image
+ * (or, for SSE without x87/MMX operands, on copies of the XMM registers it
+ * uses); fpu.c then decides what the guest sees (#XM/#MF, stores) and
+ * commits.
  */
 #ifndef KEEL_TCG_FPU_H
 #define KEEL_TCG_FPU_H
@@ -72,8 +74,10 @@ void tcg_fpu_exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, uint8_t *img, 
 
 /* The fast path, for instructions that use no x87/MMX state: the stub sees
  * x[0..2] in host xmm0-2 and mxcsr as MXCSR, and writes them back; the
- * host's MXCSR is kept, x87 state untouched. The input flags of g are not
- * loaded (no such instruction reads them); its output flags are stored. */
+ * host's MXCSR is kept, x87 state untouched. mxcsr 0: the instruction
+ * does not use MXCSR, which stays the host's (and mxcsr 0). The input
+ * flags of g are not loaded (no such instruction reads them); its output
+ * flags are stored. */
 struct tcg_fpu_xmm {
 	uint8_t x[3][16];
 	uint32_t mxcsr;

@@ -76,9 +76,10 @@ static void unlock(void)
  *
  * tcg_fpu_tramp_xmm: state is a struct tcg_fpu_xmm: xmm0-2 and MXCSR are
  * loaded from it and stored back; the host's MXCSR is restored. Input
- * flags are not loaded. LDMXCSR is the slow part here, so MXCSR is only
- * loaded when it is to change (usually the guest's and the host's are
- * both 0x1f80, and most instructions raise no flag).
+ * flags are not loaded. MXCSR is left alone when state's is 0 (never a
+ * value to run with: the masks are set): STMXCSR is what costs most here.
+ * Otherwise it is loaded only when it is to change (usually the guest's
+ * and the host's are both 0x1f80, and many instructions raise no flag).
  */
 void tcg_fpu_tramp(const void *stub, void *img, void *mem, struct tcg_fpu_gpr *g)
 	__attribute__((visibility("hidden")));
@@ -139,9 +140,11 @@ __asm__(".text\n"
 	"tcg_fpu_tramp_xmm:\n\t"
 	"pushq %rbx\n\t"
 	"subq $16, %rsp\n\t"
+	"movl 48(%rsi), %eax\n\t"
+	"testl %eax, %eax\n\t"
+	"jz 1f\n\t"                  /* MXCSR unused */
 	"stmxcsr (%rsp)\n\t"
-	"movl (%rsp), %eax\n\t"
-	"cmpl 48(%rsi), %eax\n\t"
+	"cmpl (%rsp), %eax\n\t"
 	"je 1f\n\t"
 	"ldmxcsr 48(%rsi)\n"
 	"1:\n\t"
@@ -163,6 +166,8 @@ __asm__(".text\n"
 	"movdqu %xmm0, 0(%rsi)\n\t"
 	"movdqu %xmm1, 16(%rsi)\n\t"
 	"movdqu %xmm2, 32(%rsi)\n\t"
+	"cmpl $0, 48(%rsi)\n\t"
+	"je 2f\n\t"
 	"stmxcsr 48(%rsi)\n\t"
 	"movl 48(%rsi), %eax\n\t"
 	"cmpl (%rsp), %eax\n\t"
@@ -248,8 +253,10 @@ static void exec(struct tcg_cpu *c, const struct tcg_fpu_enc *e, tramp_fn tramp,
 	struct vm_code *v;
 	struct stub_ent *ent;
 
-	k0 = e->k[0];
-	k1 = e->k[1];
+	/* one word at a time: encode() has just stored them so, and a wider
+	 * load of both would not be forwarded from those stores */
+	k0 = __atomic_load_n(&e->k[0], __ATOMIC_RELAXED);
+	k1 = __atomic_load_n(&e->k[1], __ATOMIC_RELAXED);
 	h = hash(vm, k0, k1);
 	s = lookup(vm, k0, k1, h);
 	if (s) {

@@ -95,7 +95,7 @@ static bool ea(struct jit_ctx *x, const struct x86_insn *i)
 		if (i->addrsize == 32)
 			e_op_rr(e, 0x88, 0x89, 4, R12, R12); /* mov r12d, r12d */
 	}
-	unsigned seg = x86_insn_seg(i);
+	unsigned seg = tcg_ea_seg(i);
 	if (seg == X86_SEG_FS || seg == X86_SEG_GS) { /* add r12, [rbx+seg.base] */
 		e_rex(e, true, R12, 0, RBX, false);
 		e_byte(e, 0x03);
@@ -247,7 +247,7 @@ static bool t_mov(struct jit_ctx *x, const struct x86_insn *i)
 		if (!ea(x, i))
 			return false;
 		e_mov_imm(e, R13, imm & tcg_mask(size));
-		store(x, size, x86_insn_seg(i), false);
+		store(x, size, tcg_ea_seg(i), false);
 		return true;
 	}
 	bool to_reg = op & 2; /* 8A/8B: reg <- r/m */
@@ -260,11 +260,11 @@ static bool t_mov(struct jit_ctx *x, const struct x86_insn *i)
 	if (!ea(x, i))
 		return false;
 	if (to_reg) {
-		load(x, size, x86_insn_seg(i));
+		load(x, size, tcg_ea_seg(i));
 		st_gpr(e, R13, i->reg, size, rex);
 	} else {
 		ld_gpr(e, R13, i->reg, size, rex);
-		store(x, size, x86_insn_seg(i), false);
+		store(x, size, tcg_ea_seg(i), false);
 	}
 	return true;
 }
@@ -323,7 +323,7 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 			imm = (uint64_t)(int64_t)(int32_t)imm;
 		imm &= tcg_mask(size);
 	}
-	unsigned seg = x86_insn_seg(i);
+	unsigned seg = tcg_ea_seg(i);
 	bool mem = (form == 0 || form == 1 || form == 3 || form == 4 || form == 6) && is_mem(i);
 	/* memory first: its slow path clobbers the scratch registers */
 	if (mem) {
@@ -380,7 +380,7 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 static bool t_lea(struct jit_ctx *x, const struct x86_insn *i)
 {
 	/* LEA ignores the segment, but ea() would add an FS/GS base */
-	if (!is_mem(i) || x86_insn_seg(i) >= X86_SEG_FS || i->opsize == 16)
+	if (!is_mem(i) || tcg_ea_seg(i) >= X86_SEG_FS || i->opsize == 16)
 		return false;
 	if (!ea(x, i))
 		return false;
@@ -400,7 +400,7 @@ static bool t_movx(struct jit_ctx *x, const struct x86_insn *i, unsigned from, b
 	if (is_mem(i)) {
 		if (!ea(x, i))
 			return false;
-		load(x, from, x86_insn_seg(i));
+		load(x, from, tcg_ea_seg(i));
 		e_op_rr(e, 0x88, 0x89, 8, R13, RCX);
 	} else {
 		ld_gpr(e, RCX, i->rm, from, i->rex != 0);
@@ -463,7 +463,7 @@ static bool t_jcc(struct jit_ctx *x, const struct x86_insn *i)
 		target = x->next + (uint64_t)(int64_t)(int8_t)i->imm[0];
 	else
 		target = x->next + (uint64_t)(int64_t)(int32_t)i->imm[0];
-	if ((uint64_t)(((int64_t)target << 16) >> 16) != target)
+	if (!tcg_canonical(target))
 		return false; /* non-canonical target: the handler raises #GP */
 	uint8_t *taken;
 	if (x->flags_live) {
@@ -492,7 +492,7 @@ static bool t_jmp(struct jit_ctx *x, const struct x86_insn *i)
 	uint64_t d = i->imm_size[0] == 1 ? (uint64_t)(int64_t)(int8_t)i->imm[0]
 					 : (uint64_t)(int64_t)(int32_t)i->imm[0];
 	uint64_t target = x->next + d;
-	if ((uint64_t)(((int64_t)target << 16) >> 16) != target)
+	if (!tcg_canonical(target))
 		return false;
 	jit_exit_to(x, target, x->k + 1);
 	return true;
@@ -502,7 +502,7 @@ static bool t_call(struct jit_ctx *x, const struct x86_insn *i)
 {
 	struct emit *e = x->e;
 	uint64_t target = x->next + (uint64_t)(int64_t)(int32_t)i->imm[0];
-	if ((uint64_t)(((int64_t)target << 16) >> 16) != target)
+	if (!tcg_canonical(target))
 		return false;
 	e_mov_imm(e, R13, x->next);
 	e_load(e, 8, R12, RBX, GPR(4));
@@ -573,8 +573,8 @@ static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
 			return false;
 		count = op >= 0xd0 ? 1 : (unsigned)i->imm[0];
 		count &= size == 8 ? 63 : 31;
-		if (!count) /* nothing happens, not even to the flags */
-			return true;
+		if (!count) /* flags stay, but a 32-bit register is still zero-extended */
+			return false;
 		hop = size == 1 ? 0xc0 : 0xc1;
 		hreg = (uint8_t)r;
 	} else if (op == 0xf6 || op == 0xf7) {
@@ -590,7 +590,7 @@ static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
 		hop = op;
 		hreg = (uint8_t)r;
 	}
-	unsigned seg = x86_insn_seg(i);
+	unsigned seg = tcg_ea_seg(i);
 	if (is_mem(i)) {
 		if (!ea(x, i))
 			return false;
@@ -646,7 +646,7 @@ static bool t_imul(struct jit_ctx *x, const struct x86_insn *i)
 	if (is_mem(i)) {
 		if (!ea(x, i))
 			return false;
-		load(x, size, x86_insn_seg(i));
+		load(x, size, tcg_ea_seg(i));
 		e_op_rr(e, 0x88, 0x89, 8, R13, RSI);
 	} else {
 		ld_gpr(e, RSI, i->rm, size, true);

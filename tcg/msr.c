@@ -1,6 +1,6 @@
 /*
  * tcg/msr.c - the MSRs the translator's CPU model has (SDM Vol. 4): EFER,
- * the SYSCALL and SYSENTER families, FS/GS/KERNEL_GS base, TSC, TSC_AUX,
+ * the SYSCALL and SYSENTER families, FS/GS/KERNEL_GS base, TSC, TSC_ADJUST, TSC_AUX,
  * APIC base (through the LAPIC model), PAT, MTRRs (kept, not acted on: all
  * memory is write-back), MISC_ENABLE, ARCH_CAPABILITIES and the
  * machine-check basics. Any
@@ -51,8 +51,6 @@ static uint64_t *msr_slot(struct tcg_cpu *c, uint32_t msr)
 	return f >= 0 ? &c->mtrr_fixed[f] : NULL;
 }
 
-static bool canonical(uint64_t a) { return (uint64_t)(((int64_t)a << 16) >> 16) == a; }
-
 bool tcg_rdmsr(struct tcg_cpu *c, uint32_t msr, uint64_t *v)
 {
 	uint64_t *p = msr_slot(c, msr);
@@ -62,6 +60,7 @@ bool tcg_rdmsr(struct tcg_cpu *c, uint32_t msr, uint64_t *v)
 	}
 	switch (msr) {
 	case 0x10: *v = tcg_rdtsc(c); return true;
+	case 0x3b: *v = c->tsc_adjust; return true;
 	case 0x1b:
 	case 0x6e0:
 		if (c->vcpu && c->vcpu->lapic)
@@ -90,7 +89,16 @@ bool tcg_rdmsr(struct tcg_cpu *c, uint32_t msr, uint64_t *v)
 bool tcg_wrmsr(struct tcg_cpu *c, uint32_t msr, uint64_t v)
 {
 	switch (msr) {
-	case 0x10: c->tsc_offset = v - vm_clock_ns(c->vm); return true;
+	case 0x10: { /* a TSC write moves TSC_ADJUST by as much (SDM Vol. 3B §17.17.3) */
+		uint64_t delta = v - tcg_rdtsc(c);
+		c->tsc_offset += delta;
+		c->tsc_adjust += delta;
+		return true;
+	}
+	case 0x3b:
+		c->tsc_offset += v - c->tsc_adjust;
+		c->tsc_adjust = v;
+		return true;
 	case 0x1b:
 	case 0x6e0:
 		if (c->vcpu && c->vcpu->lapic) {
@@ -113,7 +121,7 @@ bool tcg_wrmsr(struct tcg_cpu *c, uint32_t msr, uint64_t v)
 	case 0xc0000100:
 	case 0xc0000101:
 	case 0xc0000102:
-		if (!canonical(v))
+		if (!tcg_canonical(v))
 			return false;
 		if (msr == 0xc0000102)
 			c->kernel_gs_base = v;
@@ -124,7 +132,7 @@ bool tcg_wrmsr(struct tcg_cpu *c, uint32_t msr, uint64_t v)
 	case 0xc0000083:
 	case 0x175:
 	case 0x176:
-		if (!canonical(v))
+		if (!tcg_canonical(v))
 			return false;
 		break;
 	case 0xc0000103:

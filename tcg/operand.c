@@ -7,8 +7,6 @@
 #include "tcg/cpu.h"
 #include "tcg/tcg_int.h"
 
-static bool canonical(uint64_t a) { return (uint64_t)(((int64_t)a << 16) >> 16) == a; }
-
 _Noreturn static void seg_fault(struct tcg_cpu *c, unsigned seg)
 {
 	tcg_raise(c, seg == X86_SEG_SS ? TCG_SS : TCG_GP, 0);
@@ -18,7 +16,7 @@ uint64_t tcg_seg_lin(struct tcg_cpu *c, unsigned seg, uint64_t off, unsigned siz
 {
 	if (c->code_bits == 64) {
 		uint64_t lin = off + (seg >= X86_SEG_FS ? c->seg[seg].base : 0);
-		if (!canonical(lin) || !canonical(lin + size - 1))
+		if (!tcg_canonical(lin) || !tcg_canonical(lin + size - 1))
 			seg_fault(c, seg);
 		return lin;
 	}
@@ -70,7 +68,17 @@ uint64_t tcg_ea(struct tcg_cpu *c, const struct x86_insn *i)
 	return x86_insn_ea(i, c->gpr, c->rip + i->length);
 }
 
-unsigned tcg_ea_seg(const struct x86_insn *i) { return (unsigned)x86_insn_seg(i); }
+/* As x86_insn_seg(), but rBP/rSP-based operands stay SS-relative in 64-bit
+ * mode too: the base is 0 there, but a non-canonical address raises #SS,
+ * not #GP (SDM Vol. 3A §6.15, "Interrupt 12"). */
+unsigned tcg_ea_seg(const struct x86_insn *i)
+{
+	unsigned seg = (unsigned)x86_insn_seg(i);
+	if (i->mode == X86_MODE_64 && seg == X86_SEG_DS && i->seg == X86_SEG_NONE && i->has_modrm &&
+	    i->mod != 3 && (i->base == 4 || i->base == 5))
+		return X86_SEG_SS;
+	return seg;
+}
 
 uint64_t tcg_rm_read(struct tcg_cpu *c, const struct x86_insn *i, unsigned size)
 {

@@ -128,8 +128,6 @@ void tcg_set_cs(struct tcg_cpu *c, uint16_t sel, uint64_t d)
 	tcg_cpu_update_mode(c);
 }
 
-static bool canonical(uint64_t a) { return (uint64_t)(((int64_t)a << 16) >> 16) == a; }
-
 /* The checks on a code segment that far JMP/CALL/RET share; returns the
  * descriptor. */
 static uint64_t code_desc(struct tcg_cpu *c, uint16_t sel, unsigned *dpl_out)
@@ -155,7 +153,7 @@ static uint64_t code_desc(struct tcg_cpu *c, uint16_t sel, unsigned *dpl_out)
 static void check_target(struct tcg_cpu *c, uint64_t d, uint64_t off)
 {
 	if (c->long_mode && D_L(d)) {
-		if (!canonical(off))
+		if (!tcg_canonical(off))
 			tcg_raise(c, TCG_GP, 0);
 		return;
 	}

@@ -170,8 +170,6 @@ static void flat_stack(struct tcg_seg *s, uint16_t sel, unsigned dpl)
 	s->attr = 0x3 | TCG_SEG_S | dpl << TCG_SEG_DPL_SHIFT | TCG_SEG_P | TCG_SEG_G | TCG_SEG_DB;
 }
 
-static bool canonical(uint64_t a) { return (uint64_t)(((int64_t)a << 16) >> 16) == a; }
-
 static void op_syscall(struct tcg_cpu *c, const struct x86_insn *i)
 {
 	if (!(c->efer & TCG_EFER_SCE) || c->code_bits != 64)
@@ -195,7 +193,7 @@ static void op_sysret(struct tcg_cpu *c, const struct x86_insn *i)
 		tcg_raise_gp0(c);
 	uint16_t base = (uint16_t)(c->star >> 48);
 	uint64_t rip = i->rex_w ? c->gpr[1] : c->gpr[1] & 0xffffffffu;
-	if (!canonical(rip))
+	if (!tcg_canonical(rip))
 		tcg_raise_gp0(c);
 	if (i->rex_w)
 		flat_code(&c->seg[X86_SEG_CS], (uint16_t)((base + 16) | 3), true, 3);
@@ -228,7 +226,7 @@ static void op_sysexit(struct tcg_cpu *c, const struct x86_insn *i)
 		tcg_raise_gp0(c);
 	uint16_t cs = (uint16_t)c->sysenter_cs;
 	if (i->rex_w) {
-		if (!canonical(c->gpr[2]) || !canonical(c->gpr[1]))
+		if (!tcg_canonical(c->gpr[2]) || !tcg_canonical(c->gpr[1]))
 			tcg_raise_gp0(c);
 		flat_code(&c->seg[X86_SEG_CS], (uint16_t)((cs + 32) | 3), true, 3);
 		flat_stack(&c->seg[X86_SEG_SS], (uint16_t)((cs + 40) | 3), 3);

@@ -43,6 +43,7 @@ static void tcg_reset(struct vcpu *v)
 	c->star = c->lstar = c->cstar = c->sfmask = c->kernel_gs_base = 0;
 	c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
 	c->tsc_offset = 0;
+	c->tsc_adjust = 0;
 	c->tsc_aux = 0;
 	c->pat = 0x0007040600070406ull;
 	c->misc_enable = 1; /* fast strings */
@@ -149,6 +150,7 @@ static int set_sregs(struct vcpu *v, const struct vcpu_sregs *s)
 	tcg_tlb_flush(c);
 	tcg_cpu_update_mode(c);
 	c->end_block = false;
+	c->shutdown = false; /* new state: whatever stopped the old one is gone */
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 #     -serial stdio -display none -no-reboot
 #     -device isa-debug-exit,iobase=0xf4,iosize=4
 # under a timeout (KEEL_GUEST_TIMEOUT, default 60 s); its log goes to
-# BUILD_DIR/guest/K.qemu.log. A kernel passes when QEMU exits with 1
+# BUILD_DIR/guest/K.<emulator>.log. A kernel passes when QEMU exits with 1
 # (the kernel wrote 0 to port 0xf4) and the log has no FAIL line. Prints a
 # table and exits 1 when any kernel did not pass.
 # QEMU: KEEL_QEMU (default qemu-system-x86_64); extra options, e.g.
@@ -36,7 +36,7 @@ bad=0
 printf '%-14s %5s %5s %5s %7s  %s\n' kernel pass fail skip status result
 for k in "${kernels[@]}"; do
 	elf=$build/guest/$k.elf
-	log=$build/guest/$k.qemu.log
+	log=$build/guest/$k.$(basename "$qemu").log
 	if [ ! -f "$elf" ]; then
 		printf '%-14s %5s %5s %5s %7s  %s\n' "$k" - - - - "MISSING ($elf)"
 		bad=1

@@ -76,7 +76,13 @@ UNIT_TESTS += tests/unit/test_alu.c
 UNIT_DEPS_test_alu := x86/alu.c
 
 # tcg/ (issue 4): the translator, with the engine it runs in.
-TCG_UNIT_DEPS = $(TCG_SRCS) x86/decode.c x86/decode_tables.c x86/alu.c vm/vm.c vm/bus.c \
+TCG_UNIT_DEPS = $(TCG_SRCS) x86/decode.c x86/decode_tables.c vm/vm.c vm/bus.c \
 	vm/timerq.c vm/run.c vm/e820.c hw/lapic.c hw/lapic_regs.c
 UNIT_TESTS += tests/unit/test_tcg_mmu.c
 UNIT_DEPS_test_tcg_mmu = $(TCG_UNIT_DEPS)
+# Differential tests: instruction sequences on the host CPU and on both
+# engines of the translator (interpreter and generated code).
+UNIT_TESTS += tests/unit/test_tcg_diff.c tests/unit/test_tcg_flags.c tests/unit/test_tcg_fpu.c
+UNIT_DEPS_test_tcg_diff = $(TCG_UNIT_DEPS)
+UNIT_DEPS_test_tcg_flags := tcg/flags.c tcg/alu_ext.c
+UNIT_DEPS_test_tcg_fpu := tcg/fpu.c tcg/fpu_stub.c x86/decode.c x86/decode_tables.c
