@@ -280,6 +280,67 @@ static void capture_flags(struct jit_ctx *x)
 	x->flags_live = true;
 }
 
+
+/* How an instruction uses the arithmetic flags, for dead-flag elimination:
+ * 1 = writes all six without reading them, 0 = neither reads nor writes,
+ * -1 = reads some (or may: anything not known here). */
+static int flag_use(const struct x86_insn *n)
+{
+	uint8_t op = n->opcode;
+	unsigned r = n->reg & 7;
+	if (n->vex)
+		return -1;
+	if (n->map == X86_MAP_1B) {
+		if (op < 0x40 && (op & 7) < 6)
+			return ((op >> 3) == 2 || (op >> 3) == 3) ? -1 : 1; /* ADC SBB read CF */
+		if (op >= 0x80 && op <= 0x83)
+			return r == 2 || r == 3 ? -1 : 1;
+		if (op == 0x84 || op == 0x85 || op == 0xa8 || op == 0xa9)
+			return 1;
+		if ((op >= 0x88 && op <= 0x8b) || op == 0x8d || (op >= 0xb0 && op <= 0xbf) ||
+		    op == 0xc6 || op == 0xc7 || (op >= 0x50 && op <= 0x5f) || op == 0x90 ||
+		    op == 0x63 || op == 0x68 || op == 0x6a)
+			return 0;
+		if ((op == 0xf6 || op == 0xf7) && r == 2)
+			return 0; /* NOT */
+		if ((op == 0xf6 || op == 0xf7) && (r == 0 || r == 3))
+			return 1; /* TEST, NEG */
+		if (op == 0x69 || op == 0x6b)
+			return 1; /* IMUL: CF OF set, the rest undefined (so written) */
+		if ((op == 0xc0 || op == 0xc1 || op == 0xd0 || op == 0xd1) && (r == 4 || r == 5 || r == 7)) {
+			unsigned count = op >= 0xd0 ? 1 : (unsigned)n->imm[0];
+			return count & (n->rex_w ? 63 : 31) ? 1 : -1;
+		}
+		return -1;
+	}
+	if (n->map == X86_MAP_0F) {
+		if (op == 0xb6 || op == 0xb7 || op == 0xbe || op == 0xbf || op == 0x1f ||
+		    (op >= 0xc8 && op <= 0xcf))
+			return 0;
+		if (op == 0xaf)
+			return 1;
+	}
+	return -1;
+}
+
+/* The flags the current instruction sets are overwritten before anyone
+ * reads them, within this block (at its end they are live), and nothing
+ * in between can fault: a fault must see them exactly. */
+static bool flags_dead(struct jit_ctx *x)
+{
+	for (unsigned k = x->k + 1; k < x->b->ninsn; k++) {
+		const struct x86_insn *n = &x->b->insn[k].x;
+		int u = flag_use(n);
+		if (u > 0 && !(n->has_modrm && n->mod != 3))
+			return true;
+		if (u || (n->has_modrm && n->mod != 3) ||
+		    (n->map == X86_MAP_1B && ((n->opcode >= 0x50 && n->opcode <= 0x5f) ||
+					      n->opcode == 0x68 || n->opcode == 0x6a)))
+			return false;
+	}
+	return false;
+}
+
 /* Is the next instruction a Jcc that can use the host flags directly? */
 static bool next_is_jcc(struct jit_ctx *x)
 {
@@ -354,7 +415,9 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 		e_op_rr(e, 0x84, 0x85, size, RSI, RCX);
 	else
 		e_op_rr(e, alu_op(n, size), alu_op(n, size), size, RSI, RCX);
-	capture_flags(x);
+	bool dead = flags_dead(x);
+	if (!dead)
+		capture_flags(x);
 	if (!writes) {
 		end_flags(x);
 		return true;
@@ -568,8 +631,10 @@ static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
 	bool shift = op == 0xc0 || op == 0xc1 || op == 0xd0 || op == 0xd1;
 	if (i->p_lock)
 		return false;
+	bool dead = flags_dead(x);
 	if (shift) {
-		if (r != 4 && r != 5 && r != 7)
+		/* ROL/ROR leave all but CF and OF alone: only when nobody looks */
+		if (r != 4 && r != 5 && r != 7 && !((r == 0 || r == 1) && dead))
 			return false;
 		count = op >= 0xd0 ? 1 : (unsigned)i->imm[0];
 		count &= size == 8 ? 63 : 31;
@@ -607,8 +672,8 @@ static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
 	e_modrm_rr(e, hreg, RCX);
 	if (shift)
 		e_byte(e, (uint8_t)count);
-	bool flags = !(op == 0xf6 || op == 0xf7) || r == 3; /* NOT sets none */
-	bool keep_cf = op == 0xfe || op == 0xff;
+	bool flags = (!(op == 0xf6 || op == 0xf7) || r == 3) && !dead; /* NOT sets none */
+	bool keep_cf = (op == 0xfe || op == 0xff) && !dead;
 	if (flags)
 		e_bytes(e, "\x9c\x41\x5e", 3); /* pushfq; pop r14 */
 	if (is_mem(i)) {
@@ -666,6 +731,21 @@ static bool t_imul(struct jit_ctx *x, const struct x86_insn *i)
 	capture_flags(x);
 	e_store(e, 8, RCX, RBX, GPR(i->reg)); /* 32-bit results are zero-extended */
 	end_flags(x);
+	return true;
+}
+
+/* BSWAP r32/r64 (16-bit forms are undefined: the handler's business) */
+static bool t_bswap(struct jit_ctx *x, const struct x86_insn *i)
+{
+	struct emit *e = x->e;
+	unsigned r = (i->opcode & 7) | (i->rex_b ? 8 : 0), size = i->opsize / 8;
+	if (size == 2)
+		return false;
+	ld_gpr(e, RCX, r, size, true);
+	e_rex(e, size == 8, 0, 0, RCX, false);
+	e_byte(e, 0x0f);
+	e_byte(e, 0xc9); /* bswap ecx / rcx */
+	e_store(e, 8, RCX, RBX, GPR(r));
 	return true;
 }
 
@@ -773,6 +853,8 @@ bool tcg_jit_native(struct jit_ctx *x)
 			ok = (tcg_jit_mask >> 12 & 1) && t_setcc(x, i);
 		else if (op >= 0x40 && op <= 0x4f)
 			ok = (tcg_jit_mask >> 13 & 1) && t_cmov(x, i);
+		else if (op >= 0xc8 && op <= 0xcf)
+			ok = (tcg_jit_mask >> 14 & 1) && t_bswap(x, i);
 	}
 	return ok;
 }
