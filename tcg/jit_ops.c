@@ -311,6 +311,14 @@ static int flag_use(const struct x86_insn *n)
 			unsigned count = op >= 0xd0 ? 1 : (unsigned)n->imm[0];
 			return count & (n->rex_w ? 63 : 31) ? 1 : -1;
 		}
+		/* ROL/ROR and INC/DEC read no flag: what they keep passes
+		 * through, so an earlier write stays dead if a later one
+		 * covers it */
+		if ((op >= 0xc0 && op <= 0xd3 && op != 0xc2 && op != 0xc3 && op != 0xc4 && op != 0xc5 &&
+		     op != 0xc6 && op != 0xc7 && op != 0xc8 && op != 0xc9 && op != 0xca && op != 0xcb &&
+		     op != 0xcc && op != 0xcd && op != 0xce && op != 0xcf && (r == 0 || r == 1)) ||
+		    ((op == 0xfe || op == 0xff) && r <= 1))
+			return 0;
 		return -1;
 	}
 	if (n->map == X86_MAP_0F) {
