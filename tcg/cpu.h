@@ -182,6 +182,7 @@ struct tcg_cpu {
 	bool halted;           /* HLT executed */
 	bool io_done;          /* port or MMIO access: let the engine look */
 	bool shutdown;         /* triple fault */
+	bool io_mmio;          /* the access was MMIO (may be an IPI) */
 	char shutdown_why[96];
 
 	/* Exceptions: tcg_raise() records the event here and longjmps to jb

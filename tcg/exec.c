@@ -187,25 +187,24 @@ static unsigned hash_of(uint64_t lin, uint64_t gpa, unsigned size)
 	return (unsigned)(h >> 40) & (size - 1);
 }
 
-static bool block_valid(struct tcg_vm *t, const struct tcg_block *b)
+/* A block is stale once one of its pages was written (tcg_code_written). */
+static inline bool block_valid(struct tcg_vm *t, const struct tcg_block *b)
 {
-	for (int k = 0; k < 2; k++) {
-		if (b->gpa[k] == ~0ull)
-			continue;
-		uint64_t p = page_index(t, b->gpa[k]);
-		if (p >= t->npages || t->page_gen[p] != b->gen[k] || !t->page_code[p])
-			return false;
-	}
-	return true;
+	(void)t;
+	return *b->genp[0] == b->gen[0] && (!b->genp[1] || *b->genp[1] == b->gen[1]);
 }
 
 static void mark_code(struct tcg_cpu *c, struct tcg_block *b, int k)
 {
 	struct tcg_vm *t = c->shared;
 	uint64_t p = page_index(t, b->gpa[k]);
-	if (p >= t->npages)
+	if (p >= t->npages) {
+		static const uint32_t never = 1; /* gen 0 != 1: never valid */
+		b->genp[k] = &never;
 		return;
+	}
 	b->gen[k] = t->page_gen[p];
+	b->genp[k] = &t->page_gen[p];
 	if (!t->page_code[p]) {
 		t->page_code[p] = 1;
 		tcg_tlb_protect_code(t->vm, b->gpa[k]);
@@ -293,9 +292,17 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 	if (!c->long_mode)
 		lin &= 0xffffffffu;
 	uint64_t gpa;
-	const uint8_t *host = tcg_fetch_ptr(c, lin, &gpa);
-	if (!host)
-		tcg_internal_error(c, "executing outside RAM");
+	const uint8_t *host;
+	/* the exec TLB inline: the common case is a hit */
+	const struct tcg_tlb_entry *te = &c->tlb[c->cpl == 3][(lin >> 12) & (TCG_TLB_SIZE - 1)];
+	if (te->tag_exec == (lin & ~0xfffull) && te->addend) {
+		gpa = te->gpa | (lin & 0xfff);
+		host = (const uint8_t *)(uintptr_t)(lin + te->addend);
+	} else {
+		host = tcg_fetch_ptr(c, lin, &gpa);
+		if (!host)
+			tcg_internal_error(c, "executing outside RAM");
+	}
 	uint64_t page = gpa & ~0xfffull;
 	unsigned j = (unsigned)(lin >> 1) & (TCG_JC_SIZE - 1);
 	struct tcg_block *b = tv->jc[j];
@@ -432,8 +439,15 @@ static enum vcpu_exit_reason exec_loop(struct tcg_vcpu *tv)
 			return VCPU_EXIT_HLT;
 		}
 		if (c->io_done) {
+			/* After port I/O keep going unless the engine has something
+			 * to do: an interrupt for this vCPU, or the VM stopped. MMIO
+			 * may be an IPI to another vCPU: let the run loop see it. */
 			c->io_done = false;
-			return VCPU_EXIT_NONE;
+			if (c->io_mmio || vm->state != VM_RUNNING ||
+			    (vm->irq && vm->irq->pending && vm->irq->pending(c->vcpu))) {
+				c->io_mmio = false;
+				return VCPU_EXIT_NONE;
+			}
 		}
 		if (__atomic_load_n(&tv->kicked, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&tv->kicked, false, __ATOMIC_RELAXED);

@@ -273,6 +273,7 @@ static void access_piece(struct tcg_cpu *c, uint64_t lin, uint8_t *buf, unsigned
 	}
 	/* MMIO: in naturally sized pieces, as the bus expects */
 	c->io_done = true;
+	c->io_mmio = true;
 	unsigned done = 0;
 	while (done < n) {
 		unsigned sz = n - done >= 8 && !((gpa + done) & 7) ? 8

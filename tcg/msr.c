@@ -103,7 +103,7 @@ bool tcg_wrmsr(struct tcg_cpu *c, uint32_t msr, uint64_t v)
 	case 0x6e0:
 		if (c->vcpu && c->vcpu->lapic) {
 			bool ok = lapic_msr_write(c->vcpu->lapic, msr, v) == LAPIC_OK;
-			c->io_done = true;
+			c->io_done = c->io_mmio = true; /* x2APIC ICR: maybe an IPI */
 			return ok;
 		}
 		return msr == 0x1b;

@@ -25,6 +25,7 @@ struct tcg_block {
 	uint64_t lin;            /* linear address of the first instruction */
 	uint64_t gpa[2];         /* pages it was read from ([1] = ~0 if one) */
 	uint32_t gen[2];         /* their generations when it was decoded */
+	const uint32_t *genp[2]; /* where those generations live now (NULL: no page) */
 	uint64_t cs_base;        /* CS base it was decoded with (rip = lin - cs_base) */
 	uint32_t mode;           /* code_bits it was decoded for */
 	uint8_t cpl;             /* and the CPL (the generated code's TLB half) */
