@@ -157,12 +157,56 @@ static void *code_alloc(void *o, size_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 static void code_free(void *o, void *p, size_t n) { (void)o; munmap(p, n); }
-static uint64_t clock_ns(void *o)
+static uint64_t mono_ns(void)
 {
-	(void)o;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Guests read the clock a lot (every RDTSC, PIT and PM-timer read): with
+ * an invariant host TSC, scale it instead of a clock_gettime each time. */
+static struct {
+	bool tsc;
+	uint64_t tsc0, ns0;
+	uint64_t mult; /* ns per TSC tick, 32.32 fixed point */
+} clk;
+
+static void clock_init(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	bool constant = false, nonstop = false;
+	while (f && fgets(line, sizeof(line), f) && !(constant && nonstop)) {
+		if (!strncmp(line, "flags", 5)) {
+			constant = strstr(line, " constant_tsc") != NULL;
+			nonstop = strstr(line, " nonstop_tsc") != NULL;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!constant || !nonstop)
+		return;
+	uint64_t n0 = mono_ns(), t0 = __builtin_ia32_rdtsc();
+	while (mono_ns() - n0 < 20000000)
+		;
+	uint64_t n1 = mono_ns(), t1 = __builtin_ia32_rdtsc();
+	if (t1 <= t0)
+		return;
+	clk.mult = (uint64_t)(((unsigned __int128)(n1 - n0) << 32) / (t1 - t0));
+	clk.tsc0 = t1;
+	clk.ns0 = n1;
+	clk.tsc = true;
+}
+
+static uint64_t clock_ns(void *o)
+{
+	(void)o;
+	if (!clk.tsc)
+		return mono_ns();
+	uint64_t d = __builtin_ia32_rdtsc() - clk.tsc0;
+	return clk.ns0 + (uint64_t)(((unsigned __int128)d * clk.mult) >> 32);
 }
 
 struct hosted {
@@ -319,6 +363,7 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o))
 		return 2;
 	const struct vcpu_ops *cpu = hosted_cpu_backend();
+	clock_init();
 	/* KEEL_TCG_NOJIT=1: interpret instead of translating (debugging, and
 	 * the interpreter's share in `make bench`) */
 	tcg_jit_off = getenv("KEEL_TCG_NOJIT") != NULL;

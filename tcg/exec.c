@@ -329,6 +329,31 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 
 /* ---- the dispatch loop ---- */
 
+/* From generated code, after a branch whose target was not known when it
+ * was translated (RET, indirect jumps, handler branches): the next
+ * block's code if the per-vCPU cache has it and nothing asks for the
+ * dispatcher, else the exit. Spends the same budget as chained jumps. */
+void *tcg_jit_next(struct tcg_cpu *c)
+{
+	struct tcg_vcpu *tv = (struct tcg_vcpu *)c;
+	const struct tcg_jit *j = &c->shared->jit;
+	if (--c->chain_budget < 0 || c->shadow || (c->rflags & TCG_TF))
+		return j->exit;
+	uint64_t csb = c->seg[X86_SEG_CS].base;
+	uint64_t lin = csb + c->rip;
+	if (!c->long_mode)
+		lin &= 0xffffffffu;
+	const struct tcg_tlb_entry *te = &c->tlb[c->cpl == 3][(lin >> 12) & (TCG_TLB_SIZE - 1)];
+	if (te->tag_exec != (lin & ~0xfffull) || !te->addend)
+		return j->exit;
+	struct tcg_block *b = tv->jc[(unsigned)(lin >> 1) & (TCG_JC_SIZE - 1)];
+	if (!b || !b->code || b->lin != lin || b->gpa[0] != te->gpa || b->mode != c->code_bits ||
+	    b->cpl != c->cpl || b->cs_base != csb || !block_valid(c->shared, b))
+		return j->exit;
+	tv->cur = b;
+	return b->code;
+}
+
 void (*tcg_trace_hook)(struct tcg_cpu *c, uint64_t lin);
 
 static bool window_open(const struct tcg_cpu *c)

@@ -91,7 +91,10 @@ void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn)
 	e_u32(e, ninsn);
 	uint64_t lin = rip + x->cs_base;
 	if ((lin & ~0xfffull) != (x->b->lin & ~0xfffull)) {
-		e_jmp(e, x->j->exit);
+		/* another page: no patched jump, but a cache lookup */
+		e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
+		e_call(e, (const void *)tcg_jit_next);
+		e_bytes(e, "\xff\xe0", 2); /* jmp rax */
 		return;
 	}
 	e_bytes(e, "\x83\xab", 2);            /* sub dword [rbx+d32], 1 */
@@ -111,6 +114,20 @@ void tcg_jit_chain(uint8_t *slot, const void *code)
 {
 	int32_t rel = (int32_t)((const uint8_t *)code - (slot + 5));
 	__atomic_store_n((uint32_t *)(void *)(slot + 1), (uint32_t)rel, __ATOMIC_RELEASE);
+}
+
+/* c->rip is set (by a handler or a RET): count, then on to the block
+ * there through the cache, or leave. */
+void jit_goto_next(struct jit_ctx *x, unsigned ninsn)
+{
+	struct emit *e = x->e;
+	e_rex(e, true, 0, 0, RBX, false);
+	e_byte(e, 0x81);
+	e_mem(e, 0, RBX, OFF(insns));
+	e_u32(e, ninsn);
+	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
+	e_call(e, (const void *)tcg_jit_next);
+	e_bytes(e, "\xff\xe0", 2); /* jmp rax */
 }
 
 /* Leaves with c->rip as the handler left it. */
@@ -137,21 +154,23 @@ static void emit_call(struct jit_ctx *x, const struct tcg_insn *in, bool last)
 	e_load(e, 8, RAX, RBX, OFF(next_rip));
 	e_store(e, 8, RAX, RBX, OFF(rip));
 	x->rip_synced = true; /* for the fall-through case below */
-	if (last) {
-		exit_as_is(x, x->k + 1);
-		return;
-	}
-	/* branched (rip != fall) or asked to stop: leave */
-	e_mov_imm(e, RCX, fall);
-	e_op_rr(e, 0x38, 0x39, 8, RCX, RAX); /* cmp rax, rcx */
-	uint8_t *h1 = e_jcc_fwd(e, 0x5);
+	/* asked to stop: leave */
 	e_bytes(e, "\xf7\x83", 2); /* test dword [rbx+d32], imm32 */
 	e_u32(e, (uint32_t)OFF(end_block));
 	e_u32(e, 0xffffffffu);
-	uint8_t *h2 = e_jcc_fwd(e, 0x5);
-	uint8_t *skip = e_jmp_fwd(e);
-	e_patch(h1, e->p);
-	e_patch(h2, e->p);
+	uint8_t *stop = e_jcc_fwd(e, 0x5);
+	if (last) {
+		jit_goto_next(x, x->k + 1);
+	} else {
+		/* branched (rip != fall): on to the target's block */
+		e_mov_imm(e, RCX, fall);
+		e_op_rr(e, 0x38, 0x39, 8, RCX, RAX); /* cmp rax, rcx */
+		uint8_t *same = e_jcc_fwd(e, 0x4);
+		jit_goto_next(x, x->k + 1);
+		e_patch(same, e->p);
+	}
+	uint8_t *skip = last ? NULL : e_jmp_fwd(e);
+	e_patch(stop, e->p);
 	exit_as_is(x, x->k + 1);
 	e_patch(skip, e->p);
 }

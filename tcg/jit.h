@@ -42,6 +42,9 @@ void tcg_jit_reset(struct tcg_jit *j);
  * off. */
 void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base);
 
+/* exec.c: the code of the block at c->rip, or the exit (see there). */
+void *tcg_jit_next(struct tcg_cpu *c);
+
 /* Patches a chain slot (c->chain_slot) to jump to code. */
 void tcg_jit_chain(uint8_t *slot, const void *code);
 
@@ -53,6 +56,7 @@ bool tcg_jit_native(struct jit_ctx *x);
 void jit_sync_rip(struct jit_ctx *x);          /* c->rip = x->rip */
 void jit_flush_flags(struct jit_ctx *x);       /* store flags held in r14 */
 void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn); /* c->rip = rip; leave */
+void jit_goto_next(struct jit_ctx *x, unsigned ninsn); /* c->rip already set: on to its block */
 
 static inline void tcg_jit_enter(const struct tcg_jit *j, struct tcg_cpu *c, void *code)
 {

@@ -607,11 +607,7 @@ static bool t_ret(struct jit_ctx *x, const struct x86_insn *i)
 	e_u32(e, 8u + extra);
 	e_store(e, 8, R12, RBX, GPR(4));
 	e_store(e, 8, R13, RBX, OFF(rip));
-	e_rex(e, true, 0, 0, RBX, false);
-	e_byte(e, 0x81);
-	e_mem(e, 0, RBX, OFF(insns));
-	e_u32(e, x->k + 1);
-	e_jmp(e, x->j->exit);
+	jit_goto_next(x, x->k + 1);
 	return true;
 }
 
