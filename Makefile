@@ -158,8 +158,9 @@ test: setup
 	$(MAKE) all guest
 	python3 tests/integration/run.py
 
-bench: setup all guest
+bench: setup all guest hosted
 	python3 tests/integration/bench.py
+	python3 tests/hosted/bench_tcg.py
 
 run: setup all
 	bash tools/qemu-run --interactive --smp 2

@@ -186,7 +186,7 @@ struct tcg_cpu {
 	char shutdown_why[96];
 
 	/* Exceptions: tcg_raise() records the event here and longjmps to jb
-	 * (__builtin_setjmp buffer). */
+	 * (a tcg_jmpbuf, tcg/sjlj.c). */
 	void **jb;
 	int raised_vec;
 	uint32_t raised_err;
@@ -213,7 +213,13 @@ struct tcg_cpu {
 	uint64_t insns;          /* instructions retired (statistics) */
 };
 
-/* ---- exceptions (tcg/excp.c) ---- */
+/* ---- exceptions (tcg/excp.c, tcg/sjlj.c) ---- */
+
+/* setjmp/longjmp that save every callee-saved register: tcg_setjmp
+ * returns 0, then 1 when tcg_longjmp jumps back to it. */
+typedef void *tcg_jmpbuf[8];
+int tcg_setjmp(void **buf) __attribute__((returns_twice));
+_Noreturn void tcg_longjmp(void **buf);
 
 /* Abandons the current instruction and raises exception vec (err =
  * TCG_NOERR when it has no error code). Never returns. */

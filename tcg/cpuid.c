@@ -48,6 +48,9 @@ void tcg_cpuid(struct tcg_cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 			r[3] |= 1u << 28; /* HTT: the count in EBX is valid */
 		break;
 	}
+	case 6:
+		r[0] = 1u << 2; /* ARAT: the LAPIC timer runs in every C-state */
+		break;
 	case 7:
 		if (sub == 0) {
 			r[1] = 1u << 1;  /* IA32_TSC_ADJUST */

@@ -14,14 +14,14 @@ _Noreturn void tcg_raise(struct tcg_cpu *c, int vec, uint32_t err)
 {
 	c->raised_vec = vec;
 	c->raised_err = err;
-	__builtin_longjmp(c->jb, 1);
+	tcg_longjmp(c->jb);
 }
 
 _Noreturn void tcg_internal_error(struct tcg_cpu *c, const char *why)
 {
 	c->internal_why = why;
 	c->raised_vec = -1;
-	__builtin_longjmp(c->jb, 1);
+	tcg_longjmp(c->jb);
 }
 
 static bool has_error_code(int vec)
@@ -250,7 +250,7 @@ static void deliver_one(struct tcg_cpu *c, int vec, enum tcg_ev_kind k, bool has
  * longjmp target: it installs its own, and restores the caller's. */
 bool tcg_deliver(struct tcg_cpu *c, int vec, enum tcg_ev_kind kind, bool has_err, uint32_t err)
 {
-	void *jb[5];
+	tcg_jmpbuf jb;
 	void **saved = c->jb;
 	struct tcg_seg seg0[TCG_NSEG];
 	uint64_t rsp0 = c->gpr[4], rip0 = c->rip;
@@ -265,7 +265,7 @@ bool tcg_deliver(struct tcg_cpu *c, int vec, enum tcg_ev_kind kind, bool has_err
 	memcpy(seg0, c->seg, sizeof(c->seg));
 	for (;;) {
 		c->jb = jb;
-		if (!__builtin_setjmp(jb)) {
+		if (!tcg_setjmp(jb)) {
 			deliver_one(c, v, (enum tcg_ev_kind)k, he, e);
 			c->jb = saved;
 			return true;
@@ -277,7 +277,7 @@ bool tcg_deliver(struct tcg_cpu *c, int vec, enum tcg_ev_kind kind, bool has_err
 		/* internal error, or tests that see faults themselves */
 		if (c->raised_vec < 0 || c->trap_exceptions) {
 			c->jb = saved;
-			__builtin_longjmp(saved, 1);
+			tcg_longjmp(saved);
 		}
 		int nv = c->raised_vec;
 		if (v == TCG_DBLF) {

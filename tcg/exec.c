@@ -148,6 +148,12 @@ static void cache_flush(struct tcg_vm *t)
 	for_each_cpu(t, flush_cpu_jc, 0);
 }
 
+void tcg_vm_flush(struct vm *vm)
+{
+	if (vm->tcg)
+		cache_flush(vm->tcg);
+}
+
 /* ---- blocks ---- */
 
 static void op_ud(struct tcg_cpu *c, const struct x86_insn *i) { tcg_raise_ud(c); }
@@ -490,10 +496,10 @@ static void fill_error(struct tcg_cpu *c, struct vcpu_exit *e, const char *why)
 	uint64_t lin = c->seg[X86_SEG_CS].base + c->rip;
 	e->error.rip = lin;
 	/* the bytes there, if they can be read without faulting */
-	void *jb[5];
+	tcg_jmpbuf jb;
 	void **saved = c->jb;
 	c->jb = jb;
-	if (!__builtin_setjmp(jb)) {
+	if (!tcg_setjmp(jb)) {
 		for (unsigned k = 0; k < 16; k++) {
 			e->error.bytes[k] = (uint8_t)tcg_ld_sys(c, lin + k, 1);
 			e->error.nbytes = (uint8_t)(k + 1);
@@ -506,13 +512,13 @@ int tcg_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct tcg_vcpu *tv = v->backend;
 	struct tcg_cpu *c = &tv->cpu;
-	void *jb[5];
+	tcg_jmpbuf jb;
 
 	exit->reason = VCPU_EXIT_NONE;
 	c->trapped_vector = -1;
 	for (;;) {
 		c->jb = jb;
-		if (!__builtin_setjmp(jb)) {
+		if (!tcg_setjmp(jb)) {
 			exit->reason = exec_loop(tv);
 			if (exit->reason == VCPU_EXIT_SHUTDOWN)
 				fill_error(c, exit, c->shutdown_why);

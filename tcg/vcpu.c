@@ -56,6 +56,9 @@ static void tcg_reset(struct vcpu *v)
 	c->event_pending = false;
 	c->want_irq_window = false;
 	c->halted = c->io_done = c->end_block = c->shutdown = false;
+	/* RAM may be reloaded behind our back (a VM reset reloads the kernel
+	 * without guest stores): decoded code from before is not trusted */
+	tcg_vm_flush(v->vm);
 	tcg_tlb_flush(c);
 	tcg_cpu_update_mode(c);
 	c->end_block = false;
@@ -171,11 +174,11 @@ static int set_fpu(struct vcpu *v, const struct vcpu_fpu *f)
 static int msr_access(struct vcpu *v, uint32_t msr, uint64_t *val, bool write)
 {
 	struct tcg_cpu *c = cpu(v);
-	void *jb[5];
+	tcg_jmpbuf jb;
 	void **saved = c->jb;
-	int r = -1;
+	volatile int r = -1;
 	c->jb = jb;
-	if (!__builtin_setjmp(jb))
+	if (!tcg_setjmp(jb))
 		r = (write ? tcg_wrmsr(c, msr, *val) : tcg_rdmsr(c, msr, val)) ? 0 : -1;
 	c->jb = saved;
 	c->end_block = false;

@@ -85,4 +85,4 @@ UNIT_DEPS_test_tcg_mmu = $(TCG_UNIT_DEPS)
 UNIT_TESTS += tests/unit/test_tcg_diff.c tests/unit/test_tcg_flags.c tests/unit/test_tcg_fpu.c
 UNIT_DEPS_test_tcg_diff = $(TCG_UNIT_DEPS)
 UNIT_DEPS_test_tcg_flags := tcg/flags.c tcg/alu_ext.c
-UNIT_DEPS_test_tcg_fpu := tcg/fpu.c tcg/fpu_stub.c x86/decode.c x86/decode_tables.c
+UNIT_DEPS_test_tcg_fpu := tcg/fpu.c tcg/fpu_stub.c tcg/sjlj.c x86/decode.c x86/decode_tables.c

@@ -39,7 +39,7 @@ _Noreturn void tcg_raise(struct tcg_cpu *c, int vec, uint32_t err)
 {
 	c->trapped_vector = vec;
 	c->trapped_error = err;
-	__builtin_longjmp(c->jb, 1);
+	tcg_longjmp(c->jb);
 }
 
 void *tcg_code_alloc(struct tcg_cpu *c, size_t bytes)
@@ -145,7 +145,7 @@ static void native(const uint8_t *b, unsigned len, struct nstate *s)
 static int emu1(const uint8_t *b, unsigned len, enum x86_mode mode)
 {
 	struct x86_insn in;
-	void *jb[5];
+	tcg_jmpbuf jb;
 	tcg_op_fn fn;
 
 	assert_int_equal(x86_decode(b, len, mode, &in), 0);
@@ -155,7 +155,7 @@ static int emu1(const uint8_t *b, unsigned len, enum x86_mode mode)
 	cpu.rip = CODE;
 	cpu.jb = jb;
 	cpu.trapped_vector = -1;
-	if (!__builtin_setjmp(jb))
+	if (!tcg_setjmp(jb))
 		fn(&cpu, &in);
 	return cpu.trapped_vector;
 }
@@ -1012,14 +1012,14 @@ static void *thr_main(void *arg)
 		uint8_t code[] = {0x66, 0x0f, 0x70, (uint8_t)(0xc0 | a << 3 | b), (uint8_t)imm};
 		uint32_t src[4], dst[4];
 		struct x86_insn in;
-		void *jb[5];
+		tcg_jmpbuf jb;
 
 		for (int j = 0; j < 4; j++)
 			src[j] = (uint32_t)(k * 4 + j);
 		memcpy(t->c.fxsave + TCG_FX_XMM + 16 * b, src, 16);
 		x86_decode(code, 5, X86_MODE_64, &in);
 		t->c.jb = jb;
-		if (__builtin_setjmp(jb)) {
+		if (tcg_setjmp(jb)) {
 			t->bad++;
 			continue;
 		}

@@ -53,9 +53,9 @@ static uint64_t r64(struct fx *f, uint64_t gpa) { uint64_t v; memcpy(&v, f->vm.r
 static int64_t xlate(struct tcg_cpu *c, uint64_t lin, enum tcg_access a, bool user, int *vec,
 		     uint32_t *err)
 {
-	void *jb[5];
+	tcg_jmpbuf jb;
 	c->jb = jb;
-	if (__builtin_setjmp(jb)) {
+	if (tcg_setjmp(jb)) {
 		*vec = c->raised_vec;
 		*err = c->raised_err;
 		return -1;
@@ -211,9 +211,9 @@ static void test_tlb_flush_on_cr3_and_invlpg(void **st)
 	struct fx *f = *st;
 	long_mode(f);
 	struct tcg_cpu *c = f->c;
-	void *jb[5];
+	tcg_jmpbuf jb;
 	c->jb = jb;
-	if (__builtin_setjmp(jb))
+	if (tcg_setjmp(jb))
 		fail_msg("unexpected fault %d", c->raised_vec);
 	w64(f, 0x55000, 0x1111);
 	w64(f, 0x56000, 0x2222);
@@ -236,9 +236,9 @@ static void test_page_crossing(void **st)
 	struct tcg_cpu *c = f->c;
 	w64(f, 0x55ff8, 0x8877665544332211ull);
 	w64(f, 0x66000, 0xffeeddccbbaa9988ull);
-	void *jb[5];
+	tcg_jmpbuf jb;
 	c->jb = jb;
-	if (__builtin_setjmp(jb)) {
+	if (tcg_setjmp(jb)) {
 		/* the store to the read-only second page faulted */
 		assert_int_equal(c->raised_vec, TCG_PGF);
 		assert_int_equal(c->cr2, 0x6000);
@@ -258,9 +258,9 @@ static void test_code_page_write_detected(void **st)
 	long_mode(f);
 	struct tcg_cpu *c = f->c;
 	struct tcg_vm *t = c->shared;
-	void *jb[5];
+	tcg_jmpbuf jb;
 	c->jb = jb;
-	if (__builtin_setjmp(jb))
+	if (tcg_setjmp(jb))
 		fail_msg("unexpected fault %d", c->raised_vec);
 	uint64_t gpa;
 	assert_non_null(tcg_fetch_ptr(c, 0x5000, &gpa));
@@ -287,9 +287,9 @@ static void test_mmio_through_bus(void **st)
 	c->efer = 0;
 	tcg_cpu_update_mode(c);
 	tcg_tlb_flush(c);
-	void *jb[5];
+	tcg_jmpbuf jb;
 	c->jb = jb;
-	if (__builtin_setjmp(jb))
+	if (tcg_setjmp(jb))
 		fail_msg("unexpected fault %d", c->raised_vec);
 	uint64_t before = f->vm.mmio.unclaimed_reads;
 	assert_int_equal(tcg_ld_lin(c, 0xfeb00000, 4), 0xffffffffu);
