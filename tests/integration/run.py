@@ -446,12 +446,13 @@ def bochs_smp2(t):
 
 
 TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, vm_qemu, guests_qemu,
-         linux_qemu, bochs_smp2, vm_bochs, guests_bochs]
-# Run by name only, not by default: it boots Linux to a shell in about 90 s
+         bochs_smp2, vm_bochs, guests_bochs]
+# Run by name only, not by default: Linux boots to a shell in about 90 s
 # of Bochs, but in some runs the guest's timer ticks stop during boot (a
-# lost interrupt, under investigation: docs/status.md). Not yet reliable
-# enough for CI.
-EXTRA_TESTS = [linux_bochs]
+# lost interrupt, under investigation: docs/status.md). On the translator
+# inside QEMU the same stop happens at `i8042: Probing ports directly`
+# (about 60 s in). Not yet reliable enough for CI.
+EXTRA_TESTS = [linux_bochs, linux_qemu]
 
 
 def main(argv):
