@@ -257,12 +257,21 @@ static void outer_stack(struct tcg_cpu *c, uint16_t ss, uint64_t sp, unsigned rp
 		tcg_desc_to_seg(d | (1ull << 40), ss, &c->seg[X86_SEG_SS]);
 	}
 	tcg_cpu_update_mode(c);
-	if (c->stack_bits == 64)
-		c->gpr[4] = sp;
-	else if (c->stack_bits == 32)
-		c->gpr[4] = sp & 0xffffffffu;
-	else
-		c->gpr[4] = (c->gpr[4] & ~0xffffull) | (sp & 0xffff);
+	tcg_sp_set(c, sp); /* with the new SS's size */
+}
+
+/* The code segment a far RET or IRET returns to (SDM Vol. 2 "RET"): not
+ * more privileged than now, conforming rules, present. */
+static uint64_t return_code_desc(struct tcg_cpu *c, uint16_t sel)
+{
+	unsigned dpl, rpl = sel & 3u;
+	uint64_t d = code_desc(c, sel, &dpl);
+	uint32_t err = sel & 0xfffc;
+	if (rpl < c->cpl || ((D_TYPE(d) & 4) ? dpl > rpl : dpl != rpl))
+		tcg_raise(c, TCG_GP, err);
+	if (!D_P(d))
+		tcg_raise(c, TCG_NP, err);
+	return d;
 }
 
 void tcg_far_ret(struct tcg_cpu *c, unsigned osize, uint16_t extra)
@@ -276,13 +285,8 @@ void tcg_far_ret(struct tcg_cpu *c, unsigned osize, uint16_t extra)
 		c->end_block = true;
 		return;
 	}
-	unsigned dpl, rpl = sel & 3u;
-	uint64_t d = code_desc(c, sel, &dpl);
-	uint32_t err = sel & 0xfffc;
-	if (rpl < c->cpl || ((D_TYPE(d) & 4) ? dpl > rpl : dpl != rpl))
-		tcg_raise(c, TCG_GP, err);
-	if (!D_P(d))
-		tcg_raise(c, TCG_NP, err);
+	unsigned rpl = sel & 3u;
+	uint64_t d = return_code_desc(c, sel);
 	if (rpl == c->cpl) {
 		check_target(c, d, ip);
 		tcg_sp_set(c, tcg_sp(c) + 2 * osize + extra);
@@ -346,13 +350,8 @@ void tcg_iret(struct tcg_cpu *c, unsigned osize)
 	if (!c->long_mode && c->cpl == 0 && osize == 4 && (f & TCG_VM))
 		unsupported(c, "IRET to virtual-8086 mode");
 
-	unsigned dpl, rpl = sel & 3u;
-	uint64_t d = code_desc(c, sel, &dpl);
-	uint32_t err = sel & 0xfffc;
-	if (rpl < c->cpl || ((D_TYPE(d) & 4) ? dpl > rpl : dpl != rpl))
-		tcg_raise(c, TCG_GP, err);
-	if (!D_P(d))
-		tcg_raise(c, TCG_NP, err);
+	unsigned rpl = sel & 3u;
+	uint64_t d = return_code_desc(c, sel);
 	unsigned cpl = c->cpl;
 	if (rpl == cpl && c->code_bits != 64) {
 		check_target(c, d, ip);
