@@ -150,7 +150,7 @@ itest: setup all guest
 test: setup
 	$(MAKE) unit
 	$(MAKE) fuzz
-	$(MAKE) hosted
+	$(MAKE) hosted guest
 	bash tests/guest/run-qemu.sh
 	KEEL_QEMU=$(B)/keel-run bash tests/guest/run-qemu.sh
 	python3 tests/hosted/linux.py --smp 1
