@@ -80,7 +80,7 @@ static int info_accel(void)
 		struct cpu *c = &cpus[i];
 		if (c->state != CPU_ONLINE)
 			continue;
-		kprintf("cpu%u: %s (%s)\n", i, c->vtx_usable ? "vt-x" : "translator (tcg, not built yet)",
+		kprintf("cpu%u: %s (%s)\n", i, c->vtx_usable ? "vt-x" : "translator (tcg)",
 			c->vtx_reason);
 	}
 	vms_report_accel();

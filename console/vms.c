@@ -38,6 +38,7 @@ struct kvm {
 	uint32_t cpu;
 	const char *backend;
 	char accel_why[96]; /* why this backend */
+	uint64_t exits_kept[VCPU_EXIT_REASONS]; /* summed over vCPUs when the VM ended */
 	char why[160];
 	uint64_t start_tsc;
 	bool midline; /* guest output: the last byte was not a newline */
@@ -192,6 +193,9 @@ static void run_vm(struct kvm *k)
 	 * can have it. The console stops looking at k->vm first. */
 	struct vm *vm = k->vm;
 	struct pc *pc = k->pc;
+	for (unsigned int i = 0; i < vm->nvcpus; i++)
+		for (unsigned int e = 0; e < VCPU_EXIT_REASONS; e++)
+			k->exits_kept[e] += vm->vcpus[i].exits[e];
 	__atomic_store_n(&k->vm, NULL, __ATOMIC_RELEASE);
 	__atomic_store_n(&k->pc, NULL, __ATOMIC_RELEASE);
 	pc_destroy(pc);
@@ -313,6 +317,9 @@ void vms_report_accel(void)
 			kprintf("vm %s: not running (%s)\n", k->name, k->why);
 			continue;
 		}
+		if (!k->vm) /* ended: its vCPUs are gone, the backend is known */
+			kprintf("vm %s: %s on cpu%u (%s), %s\n", k->name, k->backend ? k->backend : "-",
+				k->cpu, k->accel_why, k->why);
 		for (unsigned int j = 0; k->vm && j < k->vm->nvcpus; j++)
 			kprintf("vm %s vcpu%u: %s on cpu%u (%s)\n", k->name, j, k->backend, k->cpu,
 				k->accel_why);
@@ -357,6 +364,12 @@ static int cmd_vminfo(int argc, char **argv)
 	}
 	kprintf("%s: %s on %s, %s\n", k->name, state_names[k->state], k->backend ? k->backend : "-",
 		k->why[0] ? k->why : "ok");
+	if (!k->vm && k->backend) { /* ended: what its vCPUs did, summed */
+		kprintf("  exits (all vCPUs):");
+		for (unsigned int r = 0; r < VCPU_EXIT_REASONS; r++)
+			kprintf(" %s=%llu", exit_names[r], (unsigned long long)k->exits_kept[r]);
+		kprintf("\n");
+	}
 	for (unsigned int i = 0; k->vm && i < k->vm->nvcpus; i++) {
 		struct vcpu *v = &k->vm->vcpus[i];
 		struct vcpu_regs r = {0};
