@@ -268,6 +268,12 @@ static inline bool tcg_canonical(uint64_t a)
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
+/* The bits a 16-, 32- or 64-bit IP, SP or address keeps. */
+static inline uint64_t tcg_bits_mask(unsigned bits)
+{
+	return bits == 64 ? ~0ull : bits == 32 ? 0xffffffffull : 0xffffull;
+}
+
 static inline uint64_t tcg_mask(unsigned size)
 {
 	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
@@ -353,7 +359,7 @@ void tcg_sp_set(struct tcg_cpu *c, uint64_t v);
 /* Address-size masked rSI/rDI/rCX for string instructions. */
 static inline uint64_t tcg_amask(const struct x86_insn *i)
 {
-	return i->addrsize == 64 ? ~0ull : i->addrsize == 32 ? 0xffffffffull : 0xffffull;
+	return tcg_bits_mask(i->addrsize);
 }
 
 /* ---- ports (tcg/sys.c) ---- */

@@ -38,18 +38,13 @@ static enum fclass fclass(int vec)
 	return vec == TCG_PGF ? PAGEFAULT : BENIGN;
 }
 
-static uint64_t smask(unsigned bits)
-{
-	return bits == 64 ? ~0ull : bits == 32 ? 0xffffffffull : 0xffffull;
-}
-
 /* Real mode: FLAGS, CS, IP on the stack, CS:IP from the IVT. */
 static void deliver_real(struct tcg_cpu *c, int vec)
 {
 	if ((uint32_t)vec * 4 + 3 > c->idt_limit)
 		tcg_raise(c, TCG_GP, 0);
 	uint32_t ent = (uint32_t)tcg_ld_sys(c, (c->idt_base + (uint32_t)vec * 4) & 0xffffffffu, 4);
-	uint64_t m = smask(c->stack_bits), sp = tcg_sp(c);
+	uint64_t m = tcg_bits_mask(c->stack_bits), sp = tcg_sp(c);
 	uint64_t ssb = c->seg[X86_SEG_SS].base;
 	uint64_t f = tcg_flags(c);
 	tcg_st_sys(c, (ssb + ((sp - 2) & m)) & 0xffffffffu, 2, f);
@@ -202,7 +197,7 @@ static void deliver_prot(struct tcg_cpu *c, int vec, enum tcg_ev_kind k, bool ha
 	frame[n++] = c->rip;
 	if (has_err)
 		frame[n++] = err;
-	uint64_t m = smask(sbits);
+	uint64_t m = tcg_bits_mask(sbits);
 	uint8_t old_cpl = c->cpl;
 	c->cpl = (uint8_t)ncpl;
 	for (unsigned j = 0; j < n; j++) {
@@ -212,13 +207,13 @@ static void deliver_prot(struct tcg_cpu *c, int vec, enum tcg_ev_kind k, bool ha
 		tcg_st_lin(c, (nss.base + a) & 0xffffffffu, gsize, frame[j]);
 	}
 	c->cpl = old_cpl;
-	if (ncpl < old_cpl)
+	if (ncpl < old_cpl) {
 		c->seg[X86_SEG_SS] = nss;
-	c->gpr[4] = sbits == 32 ? (sp - gsize * n) & m : (c->gpr[4] & ~0xffffull) | ((sp - gsize * n) & m);
-	if (ncpl < old_cpl && sbits == 16)
-		c->gpr[4] = (sp & ~0xffffull) | ((sp - gsize * n) & 0xffff);
+		c->gpr[4] = sp; /* the TSS's; the pushes move it below */
+	}
 	tcg_desc_set_accessed(c, sel, d);
-	tcg_set_cs(c, (uint16_t)((sel & ~3u) | ncpl), d);
+	tcg_set_cs(c, (uint16_t)((sel & ~3u) | ncpl), d); /* stack_bits follow the new SS */
+	tcg_sp_set(c, sp - gsize * n);
 	uint64_t nf = f & ~(TCG_TF | TCG_NT | TCG_RF | TCG_VM);
 	if (!(type & 1))
 		nf &= ~TCG_IF;

@@ -109,16 +109,6 @@ static void for_each_cpu(struct tcg_vm *t, void (*fn)(struct tcg_vcpu *, uint64_
 	}
 }
 
-static void unslow(struct tcg_vcpu *tv, uint64_t gpa)
-{
-	for (int m = 0; m < 2; m++)
-		for (int k = 0; k < TCG_TLB_SIZE; k++) {
-			struct tcg_tlb_entry *e = &tv->cpu.tlb[m][k];
-			if (e->gpa == gpa && e->addend && !(e->tag_write & TCG_TLB_INVALID))
-				e->tag_write &= ~TCG_TLB_SLOW;
-		}
-}
-
 void tcg_code_written(struct tcg_cpu *c, uint64_t gpa, unsigned n)
 {
 	struct tcg_vm *t = c->shared;
@@ -129,7 +119,7 @@ void tcg_code_written(struct tcg_cpu *c, uint64_t gpa, unsigned n)
 		t->page_code[k] = 0;
 		t->page_gen[k]++;
 		t->invalidations++;
-		for_each_cpu(t, unslow, p);
+		tcg_tlb_code_page(t->vm, p, false);
 		struct tcg_block *b = ((struct tcg_vcpu *)c)->cur;
 		if (b && (b->gpa[0] == p || b->gpa[1] == p))
 			c->end_block = true; /* the rest of this block may be stale */
@@ -155,6 +145,14 @@ void tcg_vm_flush(struct vm *vm)
 }
 
 /* ---- blocks ---- */
+
+/* Linear address of the instruction at c->rip. */
+static uint64_t rip_lin(const struct tcg_cpu *c)
+{
+	uint64_t lin = c->seg[X86_SEG_CS].base + c->rip;
+	return c->long_mode ? lin : lin & 0xffffffffu;
+}
+
 
 static void op_ud(struct tcg_cpu *c, const struct x86_insn *i) { tcg_raise_ud(c); }
 static void op_gp(struct tcg_cpu *c, const struct x86_insn *i) { tcg_raise_gp0(c); }
@@ -213,7 +211,7 @@ static void mark_code(struct tcg_cpu *c, struct tcg_block *b, int k)
 	b->genp[k] = &t->page_gen[p];
 	if (!t->page_code[p]) {
 		t->page_code[p] = 1;
-		tcg_tlb_protect_code(t->vm, b->gpa[k]);
+		tcg_tlb_code_page(t->vm, b->gpa[k], true);
 	}
 }
 
@@ -290,18 +288,31 @@ static struct tcg_block *decode_block(struct tcg_cpu *c, uint64_t lin, uint64_t 
 	return b;
 }
 
+/* The exec-TLB entry for lin when it is a hit on RAM, else NULL. */
+static const struct tcg_tlb_entry *exec_hit(const struct tcg_cpu *c, uint64_t lin)
+{
+	const struct tcg_tlb_entry *te = &c->tlb[c->cpl == 3][(lin >> 12) & (TCG_TLB_SIZE - 1)];
+	return te->tag_exec == (lin & ~0xfffull) && te->addend ? te : NULL;
+}
+
+/* Is b the block for lin (in guest page `page`) in c's current mode? */
+static bool block_is(const struct tcg_block *b, const struct tcg_cpu *c, uint64_t lin, uint64_t page)
+{
+	return b->lin == lin && b->gpa[0] == page && b->mode == c->code_bits && b->cpl == c->cpl &&
+	       b->cs_base == c->seg[X86_SEG_CS].base;
+}
+
+static unsigned jc_index(uint64_t lin) { return (unsigned)(lin >> 1) & (TCG_JC_SIZE - 1); }
+
 static struct tcg_block *find_block(struct tcg_vcpu *tv)
 {
 	struct tcg_cpu *c = &tv->cpu;
 	struct tcg_vm *t = c->shared;
-	uint64_t lin = c->seg[X86_SEG_CS].base + c->rip;
-	if (!c->long_mode)
-		lin &= 0xffffffffu;
+	uint64_t lin = rip_lin(c);
 	uint64_t gpa;
 	const uint8_t *host;
-	/* the exec TLB inline: the common case is a hit */
-	const struct tcg_tlb_entry *te = &c->tlb[c->cpl == 3][(lin >> 12) & (TCG_TLB_SIZE - 1)];
-	if (te->tag_exec == (lin & ~0xfffull) && te->addend) {
+	const struct tcg_tlb_entry *te = exec_hit(c, lin); /* the common case */
+	if (te) {
 		gpa = te->gpa | (lin & 0xfff);
 		host = (const uint8_t *)(uintptr_t)(lin + te->addend);
 	} else {
@@ -310,11 +321,9 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 			tcg_internal_error(c, "executing outside RAM");
 	}
 	uint64_t page = gpa & ~0xfffull;
-	unsigned j = (unsigned)(lin >> 1) & (TCG_JC_SIZE - 1);
+	unsigned j = jc_index(lin);
 	struct tcg_block *b = tv->jc[j];
-	uint64_t csb = c->seg[X86_SEG_CS].base;
-	if (b && b->lin == lin && b->gpa[0] == page && b->mode == c->code_bits && b->cs_base == csb &&
-	    b->cpl == c->cpl && block_valid(t, b))
+	if (b && block_is(b, c, lin, page) && block_valid(t, b))
 		return b;
 	unsigned h = hash_of(lin, page, t->hash_size);
 	for (struct tcg_block **pp = &t->hash[h]; (b = *pp);) {
@@ -322,8 +331,7 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 			*pp = b->hnext; /* stale: unlink */
 			continue;
 		}
-		if (b->lin == lin && b->gpa[0] == page && b->mode == c->code_bits && b->cs_base == csb &&
-		    b->cpl == c->cpl)
+		if (block_is(b, c, lin, page))
 			break;
 		pp = &b->hnext;
 	}
@@ -345,16 +353,10 @@ void *tcg_jit_next(struct tcg_cpu *c)
 	const struct tcg_jit *j = &c->shared->jit;
 	if (--c->chain_budget < 0 || c->shadow || (c->rflags & TCG_TF))
 		return j->exit;
-	uint64_t csb = c->seg[X86_SEG_CS].base;
-	uint64_t lin = csb + c->rip;
-	if (!c->long_mode)
-		lin &= 0xffffffffu;
-	const struct tcg_tlb_entry *te = &c->tlb[c->cpl == 3][(lin >> 12) & (TCG_TLB_SIZE - 1)];
-	if (te->tag_exec != (lin & ~0xfffull) || !te->addend)
-		return j->exit;
-	struct tcg_block *b = tv->jc[(unsigned)(lin >> 1) & (TCG_JC_SIZE - 1)];
-	if (!b || !b->code || b->lin != lin || b->gpa[0] != te->gpa || b->mode != c->code_bits ||
-	    b->cpl != c->cpl || b->cs_base != csb || !block_valid(c->shared, b))
+	uint64_t lin = rip_lin(c);
+	const struct tcg_tlb_entry *te = exec_hit(c, lin);
+	struct tcg_block *b = tv->jc[jc_index(lin)];
+	if (!te || !b || !b->code || !block_is(b, c, lin, te->gpa) || !block_valid(c->shared, b))
 		return j->exit;
 	tv->cur = b;
 	return b->code;
@@ -381,20 +383,24 @@ bool tcg_jit_off;
 
 /* The interpreter: runs b's handlers in turn. Inside an interrupt shadow
  * it runs one instruction only, so the shadow ends where it should. */
+/* Runs one instruction; true if it fell through to the next one. */
+static bool step(struct tcg_cpu *c, const struct tcg_insn *in)
+{
+	uint64_t fall = c->rip + in->x.length;
+	c->next_rip = fall & tcg_bits_mask(c->code_bits);
+	in->fn(c, &in->x);
+	c->rip = c->next_rip;
+	c->insns++;
+	if (c->shadow)
+		c->shadow--;
+	return c->rip == fall;
+}
+
 static void interpret(struct tcg_cpu *c, const struct tcg_block *b)
 {
-	const struct tcg_insn *in = b->insn, *end = b->insn + b->ninsn;
-	uint64_t ripmask = c->code_bits == 64 ? ~0ull : c->code_bits == 32 ? 0xffffffffull : 0xffff;
-	for (; in < end; in++) {
-		uint64_t fall = c->rip + in->x.length;
-		c->next_rip = fall & ripmask;
+	for (const struct tcg_insn *in = b->insn; in < b->insn + b->ninsn; in++) {
 		bool in_shadow = c->shadow != 0;
-		in->fn(c, &in->x);
-		c->rip = c->next_rip;
-		c->insns++;
-		if (c->shadow)
-			c->shadow--;
-		if (c->end_block || c->rip != fall || in_shadow)
+		if (!step(c, in) || c->end_block || in_shadow)
 			break;
 	}
 }
@@ -404,14 +410,7 @@ static void interpret(struct tcg_cpu *c, const struct tcg_block *b)
  * after a POPF that sets it is the first to trap. */
 static void single_step(struct tcg_cpu *c, const struct tcg_block *b)
 {
-	const struct tcg_insn *in = b->insn;
-	uint64_t ripmask = c->code_bits == 64 ? ~0ull : c->code_bits == 32 ? 0xffffffffull : 0xffff;
-	c->next_rip = (c->rip + in->x.length) & ripmask;
-	in->fn(c, &in->x);
-	c->rip = c->next_rip;
-	c->insns++;
-	if (c->shadow)
-		c->shadow--;
+	step(c, b->insn);
 	if (c->halted || c->shutdown)
 		return;
 	c->dr[6] |= 0x4000;

@@ -76,6 +76,15 @@ void jit_flush_flags(struct jit_ctx *x)
 	x->flags_live = false;
 }
 
+/* add qword [rbx+insns], n: instructions retired, for statistics */
+static void count_insns(struct emit *e, unsigned n)
+{
+	e_rex(e, true, 0, 0, RBX, false);
+	e_byte(e, 0x81);
+	e_mem(e, 0, RBX, OFF(insns));
+	e_u32(e, n);
+}
+
 /* Leaves the block with c->rip = rip, counting ninsn instructions. When
  * rip is in the same page as the block's start, the exit can be chained
  * straight to the next block: a jump the dispatcher patches once that
@@ -85,10 +94,7 @@ void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn)
 {
 	struct emit *e = x->e;
 	e_store_imm64(e, RBX, OFF(rip), rip);
-	e_rex(e, true, 0, 0, RBX, false); /* add qword [rbx+insns], n */
-	e_byte(e, 0x81);
-	e_mem(e, 0, RBX, OFF(insns));
-	e_u32(e, ninsn);
+	count_insns(e, ninsn);
 	uint64_t lin = rip + x->cs_base;
 	if ((lin & ~0xfffull) != (x->b->lin & ~0xfffull)) {
 		/* another page: no patched jump, but a cache lookup */
@@ -121,10 +127,7 @@ void tcg_jit_chain(uint8_t *slot, const void *code)
 void jit_goto_next(struct jit_ctx *x, unsigned ninsn)
 {
 	struct emit *e = x->e;
-	e_rex(e, true, 0, 0, RBX, false);
-	e_byte(e, 0x81);
-	e_mem(e, 0, RBX, OFF(insns));
-	e_u32(e, ninsn);
+	count_insns(e, ninsn);
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 	e_call(e, (const void *)tcg_jit_next);
 	e_bytes(e, "\xff\xe0", 2); /* jmp rax */
@@ -134,10 +137,7 @@ void jit_goto_next(struct jit_ctx *x, unsigned ninsn)
 static void exit_as_is(struct jit_ctx *x, unsigned ninsn)
 {
 	struct emit *e = x->e;
-	e_rex(e, true, 0, 0, RBX, false);
-	e_byte(e, 0x81);
-	e_mem(e, 0, RBX, OFF(insns));
-	e_u32(e, ninsn);
+	count_insns(e, ninsn);
 	e_jmp(e, x->j->exit);
 }
 
@@ -184,7 +184,7 @@ void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
 		return NULL; /* the caller flushes the cache and tries again */
 	uint8_t *start = j->buf + j->used;
 	struct emit e = {start, j->buf + j->size, false};
-	uint64_t ripmask = b->mode == 64 ? ~0ull : b->mode == 32 ? 0xffffffffull : 0xffff;
+	uint64_t ripmask = tcg_bits_mask(b->mode);
 	struct jit_ctx x = {.e = &e, .j = j, .b = b, .rip_synced = true, .cs_base = cs_base};
 	x.rip = (b->lin - cs_base) & ripmask;
 

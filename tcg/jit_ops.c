@@ -212,12 +212,28 @@ static void store(struct jit_ctx *x, unsigned size, unsigned seg, bool new_rsp_i
 
 /* ---- templates ---- */
 
+static bool is_mem(const struct x86_insn *i) { return i->mod != 3; }
+
+/* The r/m operand of i (size bytes, zero-extended) into host register h:
+ * a guest register, or memory through the TLB (r12 = its address).
+ * False if the addressing form has no template. */
+static bool rm_to(struct jit_ctx *x, const struct x86_insn *i, unsigned size, unsigned h, bool rex)
+{
+	if (!is_mem(i)) {
+		ld_gpr(x->e, h, i->rm, size, rex);
+		return true;
+	}
+	if (!ea(x, i))
+		return false;
+	load(x, size, tcg_ea_seg(i));
+	e_op_rr(x->e, 0x88, 0x89, 8, R13, h);
+	return true;
+}
+
 static unsigned opsize(const struct x86_insn *i, bool byte_form)
 {
 	return byte_form ? 1 : i->opsize / 8;
 }
-
-static bool is_mem(const struct x86_insn *i) { return i->mod != 3; }
 
 /* MOV 88/89/8A/8B/C6/C7, B0-BF */
 static bool t_mov(struct jit_ctx *x, const struct x86_insn *i)
@@ -468,14 +484,8 @@ static bool t_movx(struct jit_ctx *x, const struct x86_insn *i, unsigned from, b
 	unsigned to = i->opsize / 8;
 	if (to == 2)
 		return false;
-	if (is_mem(i)) {
-		if (!ea(x, i))
-			return false;
-		load(x, from, tcg_ea_seg(i));
-		e_op_rr(e, 0x88, 0x89, 8, R13, RCX);
-	} else {
-		ld_gpr(e, RCX, i->rm, from, i->rex != 0);
-	}
+	if (!rm_to(x, i, from, RCX, i->rex != 0))
+		return false;
 	if (sx) { /* movsx rcx, cl/cx/ecx */
 		if (from == 4) {
 			e_bytes(e, "\x48\x63\xc9", 3);       /* movsxd rcx, ecx */
@@ -712,14 +722,8 @@ static bool t_imul(struct jit_ctx *x, const struct x86_insn *i)
 	unsigned size = i->opsize / 8;
 	if (size == 2)
 		return false;
-	if (is_mem(i)) {
-		if (!ea(x, i))
-			return false;
-		load(x, size, tcg_ea_seg(i));
-		e_op_rr(e, 0x88, 0x89, 8, R13, RSI);
-	} else {
-		ld_gpr(e, RSI, i->rm, size, true);
-	}
+	if (!rm_to(x, i, size, RSI, true))
+		return false;
 	if (i->map == X86_MAP_0F) {
 		ld_gpr(e, RCX, i->reg, size, true);
 		e_rex(e, size == 8, RCX, 0, RSI, false); /* imul rcx, rsi */

@@ -203,9 +203,10 @@ void tcg_tlb_flush_page(struct tcg_cpu *c, uint64_t lin)
 						      0, 0};
 }
 
-/* Drops the fast write path to guest page gpa in every vCPU of the VM:
- * the page now holds translated code. */
-void tcg_tlb_protect_code(struct vm *vm, uint64_t gpa)
+/* Guest page gpa (RAM) now holds translated code, or no longer does: in
+ * every vCPU of the VM, writes to it take the slow path that catches code
+ * writes, or the fast path again. */
+void tcg_tlb_code_page(struct vm *vm, uint64_t gpa, bool code)
 {
 	for (unsigned v = 0; v < vm->nvcpus; v++) {
 		struct tcg_cpu *o = tcg_cpu_of(&vm->vcpus[v]);
@@ -214,8 +215,12 @@ void tcg_tlb_protect_code(struct vm *vm, uint64_t gpa)
 		for (int m = 0; m < 2; m++)
 			for (int k = 0; k < TCG_TLB_SIZE; k++) {
 				struct tcg_tlb_entry *e = &o->tlb[m][k];
-				if (e->gpa == gpa && !(e->tag_write & (TCG_TLB_INVALID | TCG_TLB_SLOW)))
+				if (e->gpa != gpa || !e->addend || (e->tag_write & TCG_TLB_INVALID))
+					continue;
+				if (code)
 					e->tag_write |= TCG_TLB_SLOW;
+				else
+					e->tag_write &= ~TCG_TLB_SLOW;
 			}
 	}
 }

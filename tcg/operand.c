@@ -99,8 +99,7 @@ void tcg_rm_write(struct tcg_cpu *c, const struct x86_insn *i, unsigned size, ui
 
 uint64_t tcg_sp(const struct tcg_cpu *c)
 {
-	uint64_t sp = c->gpr[4];
-	return c->stack_bits == 64 ? sp : c->stack_bits == 32 ? sp & 0xffffffffu : sp & 0xffff;
+	return c->gpr[4] & tcg_bits_mask(c->stack_bits);
 }
 
 void tcg_sp_set(struct tcg_cpu *c, uint64_t v)
@@ -115,22 +114,14 @@ void tcg_sp_set(struct tcg_cpu *c, uint64_t v)
 
 void tcg_push(struct tcg_cpu *c, uint64_t v, unsigned size)
 {
-	uint64_t sp = tcg_sp(c) - size;
-	if (c->stack_bits == 16)
-		sp &= 0xffff;
-	else if (c->stack_bits == 32)
-		sp &= 0xffffffffu;
+	uint64_t sp = (tcg_sp(c) - size) & tcg_bits_mask(c->stack_bits);
 	tcg_st(c, X86_SEG_SS, sp, size, v);
 	tcg_sp_set(c, sp);
 }
 
 uint64_t tcg_stack_peek(struct tcg_cpu *c, uint64_t off, unsigned size)
 {
-	uint64_t a = tcg_sp(c) + off;
-	if (c->stack_bits == 16)
-		a &= 0xffff;
-	else if (c->stack_bits == 32)
-		a &= 0xffffffffu;
+	uint64_t a = (tcg_sp(c) + off) & tcg_bits_mask(c->stack_bits);
 	return tcg_ld(c, X86_SEG_SS, a, size);
 }
 

@@ -194,7 +194,7 @@ void tcg_far_jmp(struct tcg_cpu *c, uint16_t sel, uint64_t off)
 /* Pushes a then b; rSP moves only when both writes succeeded. */
 static void push2(struct tcg_cpu *c, uint64_t a, uint64_t b, unsigned osize)
 {
-	uint64_t m = c->stack_bits == 64 ? ~0ull : c->stack_bits == 32 ? 0xffffffffull : 0xffff;
+	uint64_t m = tcg_bits_mask(c->stack_bits);
 	uint64_t sp = tcg_sp(c);
 	tcg_st(c, X86_SEG_SS, (sp - osize) & m, osize, a);
 	tcg_st(c, X86_SEG_SS, (sp - 2 * osize) & m, osize, b);

@@ -58,7 +58,7 @@ struct tcg_cpu *tcg_cpu_of(struct vcpu *v);
 uint64_t tcg_translate(struct tcg_cpu *c, uint64_t lin, enum tcg_access a, bool user);
 void tcg_tlb_flush(struct tcg_cpu *c);
 void tcg_tlb_flush_page(struct tcg_cpu *c, uint64_t lin);
-void tcg_tlb_protect_code(struct vm *vm, uint64_t gpa);
+void tcg_tlb_code_page(struct vm *vm, uint64_t gpa, bool code);
 const uint8_t *tcg_fetch_ptr(struct tcg_cpu *c, uint64_t lin, uint64_t *gpa);
 void *tcg_rmw_ptr_lin(struct tcg_cpu *c, uint64_t lin, unsigned size);
 

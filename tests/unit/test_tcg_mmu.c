@@ -267,7 +267,7 @@ static void test_code_page_write_detected(void **st)
 	assert_int_equal(gpa, 0x55000);
 	assert_false(tcg_page_has_code(t, 0x55000));
 	t->page_code[0x55] = 1;
-	tcg_tlb_protect_code(&f->vm, 0x55000);
+	tcg_tlb_code_page(&f->vm, 0x55000, true);
 	uint32_t gen = t->page_gen[0x55];
 	tcg_st_lin(c, 0x5010, 4, 0x90909090);
 	assert_int_equal(t->page_gen[0x55], gen + 1);
