@@ -248,10 +248,14 @@ void lapic_timer_update(struct lapic *l)
 		return;
 	}
 	ticks = lapic_timer_ticks(l, now);
+	/* A one-shot count fires once even when it has already run out by
+	 * now: on a slow host the clock moves between the TMICT write and
+	 * this line, and Linux loads counts of a few dozen ticks. Dropping
+	 * that interrupt stopped its tick for good. */
 	if (lapic_timer_mode(l) == LAPIC_TIMER_PERIODIC)
 		hw_timer_arm(l->env, &l->timer,
 			     lapic_timer_ns(l, (ticks / init + 1) * init));
-	else if (ticks < init)
+	else if (!l->s.oneshot_fired)
 		hw_timer_arm(l->env, &l->timer, lapic_timer_ns(l, init));
 	else
 		hw_timer_cancel(l->env, &l->timer);
@@ -268,6 +272,8 @@ static void lapic_timer_fire(void *opaque)
 		l->s.tsc_deadline = 0; /* disarms itself (10.5.4.1) */
 	}
 	l->timer_fired++;
+	if (lapic_timer_mode(l) == LAPIC_TIMER_ONESHOT)
+		l->s.oneshot_fired = 1;
 	if (!(lvt & LAPIC_LVT_MASKED))
 		lapic_accept(l, lvt & 0xff, 0);
 	if (lapic_timer_mode(l) == LAPIC_TIMER_PERIODIC)
@@ -305,6 +311,15 @@ void lapic_write_lvt(struct lapic *l, unsigned int n, uint32_t val)
 	l->s.lvt[n] = val;
 	if (n != LVT_TIMER)
 		return;
+	if (old_mode == LAPIC_TIMER_PERIODIC && lapic_timer_mode(l) == LAPIC_TIMER_ONESHOT &&
+	    l->s.initial_count) {
+		/* the counter goes on from where the current period is, and
+		 * stops at zero (10.5.4) */
+		uint64_t init = l->s.initial_count;
+		uint64_t ticks = lapic_timer_ticks(l, hw_clock_ns(l->env));
+		l->s.timer_load_ns = lapic_timer_ns(l, ticks / init * init);
+		l->s.oneshot_fired = 0;
+	}
 	if ((old_mode == LAPIC_TIMER_TSC) != (lapic_timer_mode(l) == LAPIC_TIMER_TSC)) {
 		/* switching to or from TSC-deadline disarms the timer */
 		l->s.initial_count = 0;

@@ -108,6 +108,7 @@ struct lapic_state {
 	uint32_t initial_count, divide_conf;
 	uint64_t timer_load_ns; /* VM clock when the count was loaded */
 	uint64_t tsc_deadline;  /* armed deadline, TSC ticks; 0 = disarmed */
+	uint8_t oneshot_fired;  /* the one-shot count loaded last has fired */
 	uint8_t lint_level[2];
 	uint8_t init_pending, sipi_pending, sipi_vector, nmi_pending;
 };

@@ -123,6 +123,7 @@ static bool lapic_reg_write(struct lapic *l, uint32_t reg, uint32_t val)
 		if (lapic_timer_mode(l) == LAPIC_TIMER_TSC)
 			break; /* ignored in TSC-deadline mode */
 		l->s.initial_count = val;
+		l->s.oneshot_fired = 0;
 		l->timer_loads++;
 		l->s.timer_load_ns = hw_clock_ns(l->env);
 		lapic_timer_update(l);

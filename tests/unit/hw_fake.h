@@ -30,6 +30,7 @@ struct fake_env {
 	bool level[FAKE_IRQS];
 	unsigned int rises[FAKE_IRQS];  /* low-to-high transitions seen */
 	unsigned int calls[FAKE_IRQS];  /* set_irq calls, any level */
+	uint64_t ns_per_read;           /* clock advance on every read (default 0) */
 	uint8_t ram[FAKE_RAM];
 };
 
@@ -50,7 +51,10 @@ static inline void fake_set_irq(void *opaque, unsigned int gsi, bool level)
 
 static inline uint64_t fake_clock(void *opaque)
 {
-	return ((struct fake_env *)opaque)->now;
+	struct fake_env *f = opaque;
+
+	f->now += f->ns_per_read; /* a slow host: time passes between reads */
+	return f->now;
 }
 
 static inline bool fake_mem_ok(uint64_t gpa, size_t len)

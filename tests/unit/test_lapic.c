@@ -237,6 +237,49 @@ static void test_timer_oneshot(void **state)
 	assert_int_equal(apic.timer_fired, 1);
 }
 
+/* On a slow host the clock moves between the TMICT write and the arming:
+ * a short count that has run out by then still fires, once. */
+static void test_timer_oneshot_short_count_slow_host(void **state)
+{
+	(void)state;
+	apic_w(LAPIC_TDCR, 0xb); /* divide by 1 */
+	apic_w(LAPIC_LVT_TIMER, 0x31);
+	fake->ns_per_read = 500; /* each clock read: 500 ns later */
+	apic_w(LAPIC_TMICT, 62);
+	fake->ns_per_read = 0;
+	clock_step(1);
+	assert_int_equal(apic.timer_fired, 1);
+	assert_true(reg_bit(LAPIC_IRR, 0x31));
+	apic_w(LAPIC_TDCR, 0x0); /* a later divide change does not fire it again */
+	clock_step(100000);
+	assert_int_equal(apic.timer_fired, 1);
+	apic_w(LAPIC_TMICT, 62); /* a new count fires again */
+	clock_step(62);
+	assert_int_equal(apic.timer_fired, 1);
+	clock_step(62);
+	assert_int_equal(apic.timer_fired, 2);
+}
+
+/* Periodic to one-shot mid-count: it fires at the end of the current
+ * period and then stops (SDM Vol. 3A 10.5.4). */
+static void test_timer_periodic_to_oneshot(void **state)
+{
+	(void)state;
+	apic_w(LAPIC_TDCR, 0xb);
+	apic_w(LAPIC_LVT_TIMER, 0x20031);
+	apic_w(LAPIC_TMICT, 1000);
+	clock_step(2300); /* two fires, 300 into the third period */
+	assert_int_equal(apic.timer_fired, 2);
+	apic_w(LAPIC_LVT_TIMER, 0x31);
+	assert_int_equal(apic_r(LAPIC_TMCCT), 700);
+	clock_step(699);
+	assert_int_equal(apic.timer_fired, 2);
+	clock_step(1);
+	assert_int_equal(apic.timer_fired, 3);
+	clock_step(5000);
+	assert_int_equal(apic.timer_fired, 3);
+}
+
 static void test_timer_periodic(void **state)
 {
 	(void)state;
@@ -605,6 +648,8 @@ int main(void)
 		cmocka_unit_test_setup(test_spurious_when_ppr_wins, setup),
 		cmocka_unit_test_setup(test_software_disable, setup),
 		cmocka_unit_test_setup(test_timer_oneshot, setup),
+		cmocka_unit_test_setup(test_timer_oneshot_short_count_slow_host, setup),
+		cmocka_unit_test_setup(test_timer_periodic_to_oneshot, setup),
 		cmocka_unit_test_setup(test_timer_periodic, setup),
 		cmocka_unit_test_setup(test_timer_divide, setup),
 		cmocka_unit_test_setup(test_timer_masked_counts, setup),
