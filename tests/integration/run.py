@@ -288,6 +288,13 @@ def seen(k, regex, timeout):
     return k.line(regex, timeout)
 
 
+def seen_text(k, regex, timeout):
+    """Like seen(), for text that ends no line (a shell prompt)."""
+    with k.cond:
+        k.pos = 0
+    return k.expect(regex, timeout).group(0)
+
+
 def vm_image():
     assert os.path.exists(MB_HELLO), MB_HELLO + ' missing (make guest)'
     return image('vm.cfg', MB_HELLO + '=guests/mb_hello.elf')
@@ -399,7 +406,7 @@ def linux_in_keel(t, k, backend, boot_s):
     t.check('started on %s' % backend,
             lambda: seen(k, r'vm linux: running on cpu1 with %s' % backend, 120))
     t.check('kernel banner', lambda: seen(k, r'\[linux\] .*Linux version 6\.', boot_s))
-    t.check('init and shell', lambda: seen(k, r'\[linux\] guest# ', boot_s))
+    t.check('init and shell', lambda: seen_text(k, r'\[linux\] guest# ', boot_s))
 
     def typed():
         k.cmd('console linux', until=r'\[attached to linux', timeout=30)
