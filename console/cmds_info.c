@@ -98,12 +98,17 @@ static int cmd_info(int argc, char **argv)
 		return info_acpi();
 	if (!strcmp(what, "accel"))
 		return info_accel();
-	kprintf("usage: info cpus|mem|acpi|accel\n");
+	if (!strcmp(what, "vm"))
+		return vms_info_vm(argc - 1, argv + 1);
+	if (!strcmp(what, "sched"))
+		return vms_info_sched();
+	kprintf("usage: info cpus|mem|acpi|accel|sched|vm NAME\n");
 	return -1;
 }
 
 static const struct console_cmd cmds[] = {
-	{"info", "cpus|mem|acpi|accel", "CPUs and VT-x, memory, ACPI tables, backends", cmd_info},
+	{"info", "cpus|mem|acpi|accel|sched|vm NAME",
+	 "CPUs and VT-x, memory, ACPI, backends, scheduler, one VM", cmd_info},
 };
 
 void console_cmds_info_register(void) { console_register(cmds, 1); }

@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
 #include "boot/bootinfo.h"
+#include "console/complete.h"
 #include "console/console.h"
 #include "console/klog.h"
 #include "console/lineedit.h"
@@ -99,6 +100,61 @@ static int getc_wait(void)
 	}
 }
 
+static const char *cmd_name(void *ctx, int i)
+{
+	(void)ctx;
+	return i < ncmds ? table[i]->name : NULL;
+}
+
+static const char *vm_name(void *ctx, int i)
+{
+	(void)ctx;
+	return vms_complete_name(i);
+}
+
+/* Tab: the command name in the first word, a VM name in the second (every
+ * command that takes a second word takes a VM, except `info` and `create`,
+ * whose second words are completed from their own lists). */
+static const char *info_words[] = {"cpus", "mem", "acpi", "accel", "sched", "vm", NULL};
+static const char *info_word(void *ctx, int i)
+{
+	(void)ctx;
+	return info_words[i];
+}
+
+static void complete(void *ctx, struct ledit *e)
+{
+	(void)ctx;
+	size_t start = e->cur;
+	while (start && e->line[start - 1] != ' ')
+		start--;
+	int word = 0;
+	for (size_t i = 0; i < start; i++)
+		if (e->line[i] != ' ' && (i == 0 || e->line[i - 1] == ' '))
+			word++;
+	const char *(*cand)(void *, int) = word == 0 ? cmd_name : vm_name;
+	if (word == 1 && !strncmp(e->line, "info ", 5))
+		cand = info_word;
+	else if ((word == 1 && !strncmp(e->line, "create ", 7)) || word > 2 ||
+		 (word == 2 && strncmp(e->line, "info vm ", 8)))
+		return;
+	char ext[64];
+	int n = complete_word(e->line + start, e->cur - start, cand, NULL, ext, sizeof(ext));
+	if (ext[0]) {
+		ledit_insert(e, ext);
+		return;
+	}
+	if (n < 2)
+		return;
+	/* Ambiguous: list the candidates, then the line again. */
+	kprintf("\n");
+	for (int i = 0; cand(NULL, i); i++)
+		if (!strncmp(cand(NULL, i), e->line + start, e->cur - start))
+			kprintf("%s  ", cand(NULL, i));
+	kprintf("\n");
+	ledit_prompt(e);
+}
+
 void console_main(struct boot_info *bi)
 {
 	static struct ledit ed;
@@ -114,6 +170,7 @@ void console_main(struct boot_info *bi)
 	     (unsigned long long)(us % 1000));
 	kprintf("Type 'help' for commands.\n");
 	ledit_init(&ed, "keel> ", out, NULL);
+	ed.complete = complete;
 	ledit_prompt(&ed);
 	for (;;) {
 		uint8_t c = (uint8_t)getc_wait();

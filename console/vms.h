@@ -7,5 +7,10 @@ struct boot_info;
 void vms_boot(struct boot_info *bi);
 /* For `info accel`: each VM's vCPUs and the backend that runs them. */
 void vms_report_accel(void);
+/* `info vm NAME` and `info sched`. */
+int vms_info_vm(int argc, char **argv);
+int vms_info_sched(void);
+/* The i-th VM name, or NULL past the last: for tab completion. */
+const char *vms_complete_name(int i);
 
 #endif

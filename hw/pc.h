@@ -111,6 +111,7 @@ struct pc {
 	struct pc_cpu cpu[VM_MAX_VCPUS];
 	bool pic_intr;      /* the 8259's INT output */
 	uint32_t gsi_level; /* asserted GSIs, bit n = GSI n */
+	uint64_t gsi_raised[PC_GSIS]; /* rising edges per GSI, for `info vm` */
 
 	/* Firmware interfaces. */
 	struct e820_table e820;

@@ -39,6 +39,8 @@ void pc_set_irq(void *board, unsigned int gsi, bool level)
 
 	if (gsi >= PC_GSIS)
 		return;
+	if (level && !(pc->gsi_level & 1u << gsi))
+		pc->gsi_raised[gsi]++;
 	if (level)
 		pc->gsi_level |= 1u << gsi;
 	else

@@ -21,8 +21,12 @@
 #include "tcg/tcg_int.h"
 #include "vm/vm.h"
 
-#define ARENA_BYTES (16u << 20)
+#define ARENA_BYTES (16u << 20) /* the most a VM's caches grow to */
 #define CODE_BYTES (16u << 20)
+/* They start at 1 MiB and double each time they fill, so a small guest
+ * costs little beyond its RAM and Linux grows to what it needs. */
+#define ARENA_START (1u << 20)
+#define CODE_START (1u << 20)
 #define HASH_SIZE 16384u
 #define SLICE_NS 4000000ull /* return to the run loop at least this often */
 #define CHAIN_BUDGET 64     /* chained blocks between two dispatcher visits */
@@ -55,7 +59,7 @@ static struct tcg_vm *tvm_get(struct vm *vm)
 	t->page_code = calloc(t->npages, 1);
 	t->hash_size = HASH_SIZE;
 	t->hash = calloc(t->hash_size, sizeof(*t->hash));
-	t->arena_size = ARENA_BYTES;
+	t->arena_size = ARENA_START;
 	t->arena = malloc(t->arena_size);
 	if (!t->page_gen || !t->page_code || !t->hash || !t->arena) {
 		free(t->page_gen);
@@ -67,9 +71,9 @@ static struct tcg_vm *tvm_get(struct vm *vm)
 	}
 	t->jit.disabled = true;
 	if (!tcg_jit_off && vm->host->code_alloc) {
-		uint8_t *code = vm->host->code_alloc(vm->host->opaque, CODE_BYTES);
+		uint8_t *code = vm->host->code_alloc(vm->host->opaque, CODE_START);
 		if (code)
-			tcg_jit_init(&t->jit, code, CODE_BYTES);
+			tcg_jit_init(&t->jit, code, CODE_START);
 	}
 	t->users = 1;
 	vm->tcg = t;
@@ -127,6 +131,30 @@ void tcg_code_written(struct tcg_cpu *c, uint64_t gpa, unsigned n)
 }
 
 static void flush_cpu_jc(struct tcg_vcpu *tv, uint64_t unused) { jc_flush(tv); tv->cur = NULL; }
+
+/* A full cache doubles, up to its maximum. Only between blocks: nothing
+ * runs in the old code buffer when it goes. */
+static void cache_grow(struct tcg_vm *t)
+{
+	const struct vm_host *h = t->vm->host;
+	if (t->arena_size < ARENA_BYTES) {
+		uint8_t *a = malloc(t->arena_size * 2);
+		if (a) {
+			free(t->arena);
+			t->arena = a;
+			t->arena_size *= 2;
+		}
+	}
+	if (!t->jit.disabled && t->jit.size < CODE_BYTES && h->code_alloc && h->code_free) {
+		size_t n = t->jit.size * 2;
+		uint8_t *code = h->code_alloc(h->opaque, n), *old = t->jit.buf;
+		size_t old_n = t->jit.size;
+		if (code && tcg_jit_init(&t->jit, code, n))
+			h->code_free(h->opaque, old, old_n);
+		else if (code)
+			h->code_free(h->opaque, code, n), tcg_jit_init(&t->jit, old, old_n);
+	}
+}
 
 /* Out of arena: drop every block (QEMU does the same on a full buffer). */
 static void cache_flush(struct tcg_vm *t)
@@ -221,8 +249,10 @@ static struct tcg_block *decode_block(struct tcg_cpu *c, uint64_t lin, uint64_t 
 	struct tcg_vm *t = c->shared;
 	size_t need = sizeof(struct tcg_block) + TCG_BLOCK_MAX * sizeof(struct tcg_insn);
 	if (t->arena_used + need > t->arena_size ||
-	    (!t->jit.disabled && t->jit.used + TCG_JIT_BLOCK_MAX > t->jit.size))
+	    (!t->jit.disabled && t->jit.used + TCG_JIT_BLOCK_MAX > t->jit.size)) {
+		cache_grow(t);
 		cache_flush(t);
+	}
 	struct tcg_block *b = (struct tcg_block *)(t->arena + t->arena_used);
 	*b = (struct tcg_block){.lin = lin, .gpa = {gpa & ~0xfffull, ~0ull}, .mode = c->code_bits,
 				.cs_base = c->seg[X86_SEG_CS].base, .cpl = c->cpl};

@@ -164,28 +164,77 @@ enum vcpu_step_result vcpu_step(struct vcpu *v)
 	return vm->state == VM_RUNNING ? VCPU_STEP_RAN : VCPU_STEP_DONE;
 }
 
-int vm_run(struct vm *vm)
+/* Operator requests posted from another thread, acted on here, on the
+ * VM's own thread, between vCPU steps. */
+static void take_requests(struct vm *vm)
 {
+	unsigned int req = __atomic_exchange_n(&vm->requests, 0, __ATOMIC_ACQ_REL);
+
+	if (req & VM_REQ_STOP)
+		vm_stop(vm, -1, "stopped by the operator");
+	if (req & VM_REQ_RESET && (vm->state == VM_RUNNING || vm->state == VM_PAUSED))
+		vm_request_reset(vm, "by the operator");
+	if (req & VM_REQ_PAUSE)
+		vm_pause(vm);
+	if (req & VM_REQ_RESUME)
+		vm_resume(vm);
+}
+
+void vm_post(struct vm *vm, unsigned int req)
+{
+	__atomic_or_fetch(&vm->requests, req, __ATOMIC_ACQ_REL);
+	for (unsigned int i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].ops && vm->vcpus[i].ops->kick)
+			vm->vcpus[i].ops->kick(&vm->vcpus[i]);
+}
+
+enum vm_slice vm_run_slice(struct vm *vm, uint64_t until, uint64_t *wake)
+{
+	const struct vm_host *h = vm->host;
+
 	if (vm->state == VM_CREATED)
 		vm->state = VM_RUNNING;
-	while (vm->state == VM_RUNNING || vm->state == VM_PAUSED) {
-		if (vm->state == VM_PAUSED) {
-			if (vm->host->wait)
-				vm->host->wait(vm->host->opaque, vm->host->clock_ns(vm->host->opaque) +
-								    IDLE_POLL_NS);
-			continue;
-		}
+	*wake = VM_WAKE_NEVER;
+	for (;;) {
+		take_requests(vm);
+		if (vm->state == VM_PAUSED)
+			return VM_SLICE_IDLE; /* until a request wakes it */
+		if (vm->state != VM_RUNNING)
+			return VM_SLICE_DONE;
 		bool busy = false;
 		for (unsigned int i = 0; i < vm->nvcpus && vm->state == VM_RUNNING; i++)
 			busy |= vcpu_step(&vm->vcpus[i]) == VCPU_STEP_RAN;
-		if (busy || vm->state != VM_RUNNING || !vm->host->wait)
+		if (vm->state != VM_RUNNING)
 			continue;
-		/* Everyone is idle: sleep until the next device timer. */
-		uint64_t next = timerq_next_deadline(&vm->timerq), now = vm_clock_ns(vm);
-		uint64_t sleep = next == TIMERQ_NEVER || next - now > IDLE_POLL_NS ? IDLE_POLL_NS
-			       : next > now ? next - now : 0;
-		if (sleep)
-			vm->host->wait(vm->host->opaque, vm->host->clock_ns(vm->host->opaque) + sleep);
+		uint64_t now_host = h->clock_ns(h->opaque);
+		if (!busy) {
+			/* Everyone is idle: until the next device timer. */
+			uint64_t next = timerq_next_deadline(&vm->timerq), now = vm_clock_ns(vm);
+			uint64_t sleep = next == TIMERQ_NEVER || next - now > IDLE_POLL_NS ? IDLE_POLL_NS
+				       : next > now ? next - now : 0;
+			if (sleep) {
+				*wake = now_host + sleep;
+				return VM_SLICE_IDLE;
+			}
+		}
+		if (now_host >= until)
+			return VM_SLICE_BUSY;
+	}
+}
+
+int vm_run(struct vm *vm)
+{
+	const struct vm_host *h = vm->host;
+	uint64_t wake;
+
+	for (;;) {
+		uint64_t now = h->clock_ns(h->opaque);
+		enum vm_slice r = vm_run_slice(vm, now + IDLE_POLL_NS, &wake);
+		if (r == VM_SLICE_DONE)
+			break;
+		if (r == VM_SLICE_IDLE && h->wait)
+			h->wait(h->opaque, wake == VM_WAKE_NEVER ? h->clock_ns(h->opaque) + IDLE_POLL_NS
+								 : wake);
 	}
 	return vm->exit_status;
 }

@@ -25,6 +25,23 @@ uint64_t vcpu_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write, 
 /* Handles one normalised exit (exported for backends that loop themselves). */
 void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e);
 
+enum vm_slice {
+	VM_SLICE_BUSY, /* the slice ended with work left */
+	VM_SLICE_IDLE, /* every vCPU idle (or the VM paused) until *wake */
+	VM_SLICE_DONE, /* stopped or crashed */
+};
+#define VM_WAKE_NEVER UINT64_MAX
+
+/* Runs every vCPU round-robin on this thread until host time `until`, or
+ * until all are idle (then *wake is the host time of the next device timer,
+ * or VM_WAKE_NEVER while paused), or until the VM ends. What the scheduler
+ * calls for one slice. */
+enum vm_slice vm_run_slice(struct vm *vm, uint64_t until, uint64_t *wake);
+
+/* Asks the VM's thread, from any thread, to act (VM_REQ_*) at its next
+ * step; the caller then wakes the VM if it sleeps. */
+void vm_post(struct vm *vm, unsigned int req);
+
 /* Runs every vCPU round-robin on this thread until the VM stops or crashes;
  * sleeps through host->wait while all are idle. Returns the VM's exit
  * status (isa-debug-exit value) or -1. */

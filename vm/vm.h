@@ -60,6 +60,7 @@ struct vm_host {
 
 enum vm_state { VM_CREATED, VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_CRASHED };
 enum vm_shutdown_policy { VM_SHUTDOWN_STOP, VM_SHUTDOWN_RESET };
+enum { VM_REQ_STOP = 1, VM_REQ_RESET = 2, VM_REQ_PAUSE = 4, VM_REQ_RESUME = 8 };
 
 struct vm {
 	char name[VM_NAME_MAX + 1];
@@ -85,6 +86,7 @@ struct vm {
 	int exit_status;        /* from isa-debug-exit, or -1 */
 	char stop_reason[128];  /* why it stopped or crashed */
 	uint64_t resets;
+	unsigned int requests;  /* VM_REQ_* posted by other threads (vm_post) */
 
 	uint64_t clock_base;    /* host ns at VM clock 0 */
 	uint64_t paused_at;     /* host ns when paused, 0 if running */

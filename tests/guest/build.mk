@@ -17,6 +17,8 @@ GUEST_KERNELS += $(B)/guest/mb_realmode.elf $(B)/guest/mb_modes.elf
 GUEST_KERNELS += $(B)/guest/mb_paging.elf $(B)/guest/mb_exceptions.elf
 GUEST_KERNELS += $(B)/guest/mb_stringio.elf $(B)/guest/mb_fpu.elf
 GUEST_KERNELS += $(B)/guest/mb_smp.elf $(B)/guest/mb_exitbench.elf
+# For the VM-management tests: triple-faults when sent "c" on COM1.
+GUEST_KERNELS += $(B)/guest/mb_crash.elf
 GUEST_VMLINUZ := $(B)/guest/linux/vmlinuz
 GUEST_INITRD := $(B)/guest/initrd.gz
 

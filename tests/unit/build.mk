@@ -86,3 +86,10 @@ UNIT_TESTS += tests/unit/test_tcg_diff.c tests/unit/test_tcg_flags.c tests/unit/
 UNIT_DEPS_test_tcg_diff = $(TCG_UNIT_DEPS)
 UNIT_DEPS_test_tcg_flags := tcg/flags.c tcg/alu_ext.c
 UNIT_DEPS_test_tcg_fpu := tcg/fpu.c tcg/fpu_stub.c tcg/sjlj.c x86/decode.c x86/decode_tables.c
+# The VM scheduler (issue 6): placement, fairness, sleep/wake, stealing.
+UNIT_TESTS += tests/unit/test_sched.c
+UNIT_DEPS_test_sched := vm/sched.c
+# Console pieces of issue 6: Tab completion, the guest output ring.
+UNIT_TESTS += tests/unit/test_complete.c tests/unit/test_outring.c
+UNIT_DEPS_test_complete := console/complete.c
+UNIT_DEPS_test_outring := console/outring.c
