@@ -118,13 +118,15 @@ $(B)/keel.efi: $(B)/keel.so
 	  --subsystem=10 $< $@
 	@size=$$(stat -c %s $@); echo "keel.efi: $$size bytes"
 
-# Image contents: the default keel.cfg plus any guest files listed there.
+# Image contents: the default keel.cfg and the default Linux guest it names
+# (Debian's cloud kernel and our busybox initramfs, tests/guest/build.mk).
 IMAGE_CFG ?= image/keel.cfg
-$(B)/keel.img: $(B)/keel.efi $(IMAGE_CFG) image/mkimg.sh
-	bash image/mkimg.sh $@ $(B)/keel.efi $(IMAGE_CFG)
+IMAGE_FILES ?= $(GUEST_VMLINUZ)=guests/vmlinuz $(GUEST_INITRD)=guests/initrd.gz
+$(B)/keel.img: $(B)/keel.efi $(IMAGE_CFG) image/mkimg.sh $(GUEST_VMLINUZ) $(GUEST_INITRD)
+	bash image/mkimg.sh $@ $(B)/keel.efi $(IMAGE_CFG) $(IMAGE_FILES)
 
-$(B)/pxe/bootx64.efi: $(B)/keel.efi $(IMAGE_CFG) image/mkpxe.sh
-	bash image/mkpxe.sh $(B)/pxe $(B)/keel.efi $(IMAGE_CFG)
+$(B)/pxe/bootx64.efi: $(B)/keel.efi $(IMAGE_CFG) image/mkpxe.sh $(GUEST_VMLINUZ) $(GUEST_INITRD)
+	bash image/mkpxe.sh $(B)/pxe $(B)/keel.efi $(IMAGE_CFG) $(IMAGE_FILES)
 
 # ---- host side --------------------------------------------------------------
 HOBJ = $(patsubst %,$(B)/h/%.o,$(basename $(1)))

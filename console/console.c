@@ -2,7 +2,9 @@
  * command table. The BSP sleeps in HLT between keystrokes. */
 #include <stdio.h>
 #include <string.h>
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/tsc.h"
 #include "boot/bootinfo.h"
 #include "console/complete.h"
@@ -26,8 +28,12 @@ static volatile bool detach_requested;
 
 void console_detach_if(void *ctx)
 {
-	if (attached_input && attached_ctx == ctx)
+	if (attached_input && attached_ctx == ctx) {
 		detach_requested = true;
+		/* wake the console CPU: it detaches and shows the prompt now */
+		if (ncpus && cpu_self_index() != 0)
+			apic_send_ipi(cpus[0].apic_id, APIC_IPI_WAKE_VECTOR);
+	}
 }
 
 void console_attach(void (*input)(void *ctx, uint8_t c), void (*detach)(void *ctx), void *ctx)
@@ -92,11 +98,11 @@ static int getc_wait(void)
 	for (;;) {
 		cli();
 		int c = uart_getc();
-		if (c >= 0) {
+		if (c >= 0 || (attached_input && detach_requested)) {
 			sti();
 			return c;
 		}
-		sti_hlt(); /* the UART IRQ or the timer tick wakes us */
+		sti_hlt(); /* the UART IRQ, a wake IPI or the timer tick wakes us */
 	}
 }
 
@@ -173,9 +179,10 @@ void console_main(struct boot_info *bi)
 	ed.complete = complete;
 	ledit_prompt(&ed);
 	for (;;) {
-		uint8_t c = (uint8_t)getc_wait();
+		int ch = getc_wait();
+		uint8_t c = (uint8_t)ch;
 		if (attached_input) {
-			if (c != CTRL_RIGHT_BRACKET && !detach_requested) {
+			if (ch >= 0 && c != CTRL_RIGHT_BRACKET && !detach_requested) {
 				attached_input(attached_ctx, c);
 				continue;
 			}

@@ -11,6 +11,8 @@
 #include "console/console.h"
 #include "console/klog.h"
 #include "console/vms_int.h"
+#include "tcg/exec.h"
+#include "tcg/tcg.h"
 #include "vm/run.h"
 
 #define REPLAY_LINES 24
@@ -216,10 +218,21 @@ int vms_info_vm(int argc, char **argv)
 	struct pc *pc = __atomic_load_n(&k->pc, __ATOMIC_ACQUIRE);
 	kprintf("%s: %s on %s, %s\n", k->name, vms_state_name(k), k->backend ? k->backend : "-",
 		k->why[0] ? k->why : "ok");
-	kprintf("  %u vCPU%s, %llu MiB RAM, memory overhead beyond RAM %llu KiB; started %llu time%s\n",
-		k->cfg.smp, k->cfg.smp == 1 ? "" : "s", (unsigned long long)k->cfg.ram_mib,
-		(unsigned long long)(k->overhead_bytes >> 10), (unsigned long long)k->starts,
-		k->starts == 1 ? "" : "s");
+	/* The translator's caches start at 1 MiB each and grow: add what they
+	 * grew by since the VM was built and measured. */
+	uint64_t over = k->overhead_bytes, caches = 0;
+	if (vm && vm->nvcpus && vm->vcpus[0].ops == &tcg_vcpu_ops) {
+		struct tcg_stats st;
+		tcg_vcpu_stats(&vm->vcpus[0], &st);
+		caches = st.arena_size + st.code_size;
+		over += caches > (2u << 20) ? caches - (2u << 20) : 0;
+	}
+	kprintf("  %u vCPU%s, %llu MiB RAM, memory overhead beyond RAM %llu KiB", k->cfg.smp,
+		k->cfg.smp == 1 ? "" : "s", (unsigned long long)k->cfg.ram_mib,
+		(unsigned long long)(over >> 10));
+	if (caches)
+		kprintf(" (translator caches %llu KiB of it)", (unsigned long long)(caches >> 10));
+	kprintf("; started %llu time%s\n", (unsigned long long)k->starts, k->starts == 1 ? "" : "s");
 	if (k->first_byte_tsc && k->first_byte_tsc > k->start_tsc)
 		kprintf("  first COM1 byte %llu us after start\n",
 			(unsigned long long)tsc_to_us(k->first_byte_tsc - k->start_tsc));

@@ -643,5 +643,6 @@ void tcg_vcpu_stats(struct vcpu *v, struct tcg_stats *s)
 	struct tcg_vm *t = tv->cpu.shared;
 	*s = (struct tcg_stats){.insns = tv->cpu.insns, .blocks = t->blocks, .flushes = t->flushes,
 				.invalidations = t->invalidations, .arena_used = t->arena_used,
-				.code_used = t->jit.used};
+				.code_used = t->jit.used,
+				.arena_size = t->arena_size, .code_size = t->jit.size};
 }

@@ -18,6 +18,7 @@ struct tcg_vcpu {
 
 struct tcg_stats {
 	uint64_t insns, blocks, flushes, invalidations, arena_used, code_used;
+	uint64_t arena_size, code_size; /* what the caches hold now (they grow) */
 };
 
 int tcg_vcpu_attach(struct vcpu *v);

@@ -15,6 +15,12 @@ usage: tests/integration/bench.py [--runs N]
   instruction count, so these are Bochs TSC cycles per exit round trip, over
   an empty loop. The same kernel under QEMU's TCG (no exits: TCG emulates
   CPUID and the port write inline) is printed beside it as the peer.
+- per-VM figures (issue 6), keel in QEMU (translator) against QEMU itself
+  running the same guest (tests/guest/mb_crash.elf, -m 16) on this host:
+  memory beyond guest RAM (keel: heap and frames the VM took, from `info
+  vm`, target 1 MiB; QEMU: its resident set once the guest is up, all of
+  which is overhead plus the little guest RAM touched), and the time from
+  `start` to the guest's first COM1 byte (QEMU: from process start).
 A ratio is figure/target: at most 1.00 meets the target. Exit status 1 only if
 a figure could not be measured, not for missing a target.
 """
@@ -55,8 +61,62 @@ BOOT_TARGET_MS = 300.0
 TIMING = r'boot: efi_main to prompt\s+(\d+(?:\.\d+)?)\s*ms'
 
 
+def boot_image():
+    """An image without VMs: the boot figure is keel's, not guest loading."""
+    img = os.path.join(ROOT, 'build', 'itest', 'bench-boot.img')
+    cfg = os.path.join(ROOT, 'tests', 'integration', 'cfg', 'smp.cfg')
+    subprocess.run(['bash', 'image/mkimg.sh', img, os.path.join(ROOT, 'build', 'keel.efi'), cfg],
+                   cwd=ROOT, check=True)
+    return img
+
+
+MB_CRASH = os.path.join(ROOT, 'build', 'guest', 'mb_crash.elf')
+OVERHEAD_TARGET_KIB = 1024
+
+
+def vm_figures_keel():
+    """`start` a small VM at keel's console; its overhead and first byte."""
+    img = os.path.join(ROOT, 'build', 'itest', 'bench-vm.img')
+    cfg = os.path.join(ROOT, 'build', 'itest', 'bench-vm.cfg')
+    with open(cfg, 'w') as f:
+        f.write('console com1 115200\nlog info\ndebug-exit on\n'
+                'vm small -m 16 -kernel guests/mb_crash.elf\n')
+    subprocess.run(['bash', 'image/mkimg.sh', img, os.path.join(ROOT, 'build', 'keel.efi'), cfg,
+                    MB_CRASH + '=guests/mb_crash.elf'], cwd=ROOT, check=True)
+    k = Keel.qemu('bench-vm', image=img, smp=2)
+    try:
+        k.expect(PROMPT, 90)
+        k.cmd('start small')
+        k.expect(r'\[small\] crash: ready', 60)
+        out = k.cmd('info vm small')
+        kib = int(re.search(r'memory overhead beyond RAM (\d+) KiB', out).group(1))
+        us = int(re.search(r'first COM1 byte (\d+) us after start', out).group(1))
+        return kib, us / 1000.0
+    finally:
+        k.close()
+
+
+def vm_figures_qemu():
+    """The same guest under QEMU on this host: RSS and time to first byte."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(['qemu-system-x86_64', '-accel', 'tcg', '-m', '16', '-kernel', MB_CRASH,
+                          '-serial', 'stdio', '-display', 'none', '-monitor', 'none', '-no-reboot'],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        first = p.stdout.read(1)
+        ms = (time.monotonic() - t0) * 1000
+        if not first:
+            raise Failure('QEMU printed nothing')
+        time.sleep(0.5)
+        rss = next(int(l.split()[1]) for l in open('/proc/%d/status' % p.pid) if l.startswith('VmRSS:'))
+        return rss, ms
+    finally:
+        p.kill()
+        p.wait()
+
+
 def boot_once(name):
-    k = Keel.qemu(name, image=os.path.join(ROOT, 'build', 'keel.img'))
+    k = Keel.qemu(name, image=boot_image())
     try:
         k.expect(PROMPT, 90)
         wall = time.monotonic() - k.started
@@ -112,6 +172,16 @@ def main(argv):
             return 1
         print('%-28s %10d Bochs TSC cycles per exit (keel VT-x in Bochs); QEMU TCG, same guest: %s host TSC cycles'
               % ('exit: ' + what, keel[what], peer.get(what, '?')))
+
+    try:
+        (kib, ms), (qkib, qms) = vm_figures_keel(), vm_figures_qemu()
+    except (Failure, subprocess.SubprocessError, OSError, AttributeError, StopIteration) as e:
+        print('bench.py: per-VM figures: %s' % e, file=sys.stderr)
+        return 1
+    print('%-28s %10d KiB    target %d KiB  ratio %.2f; QEMU process RSS, same guest: %d KiB (keel/QEMU %.2f)'
+          % ('VM memory beyond its RAM', kib, OVERHEAD_TARGET_KIB, kib / OVERHEAD_TARGET_KIB, qkib, kib / qkib))
+    print('%-28s %10.1f ms     (keel in QEMU TCG: start to first COM1 byte); QEMU on the host, process start '
+          'to first byte: %.1f ms (keel/QEMU %.2f)' % ('VM start to first byte', ms, qms, ms / qms))
     return 0
 
 

@@ -65,14 +65,14 @@ class Keel:
         self.reader.start()
 
     @classmethod
-    def qemu(cls, name, image=None, pxe=None, smp=1, mem=1024, limit=600, ipxe=False):
+    def qemu(cls, name, image=None, pxe=None, smp=1, mem=1024, limit=600, ipxe=False, pty=False):
         """limit: the launcher's own watchdog, in case this driver dies.
         ipxe: with pxe, boot through the NIC's iPXE ROM, not OVMF's PXE."""
         argv = [os.path.join(ROOT, 'tools', 'qemu-run'), '--smp', str(smp), '-m', str(mem),
                 '--timeout', str(limit)]
         argv += ['--pxe', pxe] if pxe else ['--image', image]
         argv += ['--ipxe'] if ipxe else []
-        return cls(name, argv)
+        return cls(name, argv, pty=pty)
 
     @classmethod
     def bochs(cls, name, image, cpus=2, limit=900):
