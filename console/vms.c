@@ -203,7 +203,6 @@ static bool build(struct kvm *k)
 	if (ops == &tcg_vcpu_ops)
 		klog(LOG_INFO, "vm %s: %s; using the translator", k->name, k->accel_why);
 	k->backend = ops->name;
-	k->se.pinned = ops == &vmx_vcpu_ops; /* its VMCS stays on this CPU */
 	struct vm *vm = calloc(1, sizeof(*vm));
 	struct pc *pc = calloc(1, sizeof(*pc));
 	if (!vm || !pc || vm_init(vm, k->name, k->cfg.ram_mib << 20, &keel_vm_host)) {
@@ -298,10 +297,19 @@ static enum sched_ran run_slice(struct sched_ent *e, uint64_t slice_end, uint64_
 	k->cpu = cpu_self_index();
 	if (k->state == KVM_STARTING && !build(k))
 		return SCHED_RAN_DONE;
+	char w[96];
+	if (k->backend == vmx_vcpu_ops.name && cpu_backend(k->cpu, w, sizeof(w)) != &vmx_vcpu_ops)
+		vm_crash(k->vm, "moved to a CPU without VT-x"); /* all CPUs match in practice */
 	if (k->in_tail != k->in_head)
 		drain_input(k);
 	uint64_t wake;
+	e->pinned = k->backend == vmx_vcpu_ops.name; /* its VMCSs become current here */
 	enum vm_slice r = vm_run_slice(k->vm, slice_end, &wake);
+	if (r == VM_SLICE_BUSY && e->pinned && sched_should_release(&vm_sched, k->cpu)) {
+		/* Another CPU idles while VMs queue here: VMCLEAR so it can move. */
+		vm_release_cpu(k->vm);
+		e->pinned = false;
+	}
 	if (k->line_len && r != VM_SLICE_BUSY) /* a prompt, waiting for input */
 		flush_line(k, false);
 	switch (r) {

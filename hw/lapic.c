@@ -171,6 +171,28 @@ void lapic_set_cr8(struct lapic *l, uint8_t cr8)
 
 /* ---- timer (SDM 10.5.4) ------------------------------------------------- */
 
+/* TPR as a VT-x TPR shadow (virtual-APIC page offset 0x80) reports it. */
+void lapic_set_tpr(struct lapic *l, uint8_t tpr)
+{
+	l->s.tpr = tpr;
+	if (lapic_has_interrupt(l))
+		lapic_notify(l);
+}
+
+/* The TPR threshold for VT-x (SDM Vol. 3C 29.1.2): the priority class of
+ * the highest interrupt that waits only because of the TPR, so lowering
+ * the TPR below it exits and delivers it; 0 when none waits. */
+uint8_t lapic_tpr_threshold(const struct lapic *l)
+{
+	int irrv = lapic_highest(l->s.irr), isrv = lapic_highest(l->s.isr);
+	if (!lapic_hw_enabled(l) || !lapic_sw_enabled(l) || irrv < 0)
+		return 0;
+	uint32_t irr_class = (uint32_t)irrv >> 4, tpr_class = (l->s.tpr >> 4) & 0xf;
+	if (isrv >= 0 && irr_class <= ((uint32_t)isrv >> 4))
+		return 0; /* the ISR holds it back: the EOI, not the TPR, frees it */
+	return irr_class <= tpr_class ? (uint8_t)irr_class : 0;
+}
+
 unsigned int lapic_timer_mode(const struct lapic *l)
 {
 	return (l->s.lvt[LVT_TIMER] >> 17) & 3;

@@ -145,6 +145,9 @@ enum lapic_result lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t val);
 /* CR8 is TPR[7:4] (SDM Vol. 3A 10.8.6.1). */
 uint8_t lapic_get_cr8(const struct lapic *l);
 void lapic_set_cr8(struct lapic *l, uint8_t cr8);
+/* For a VT-x TPR shadow: the whole TPR byte, and the threshold to exit at. */
+void lapic_set_tpr(struct lapic *l, uint8_t tpr);
+uint8_t lapic_tpr_threshold(const struct lapic *l);
 
 /* Does an interrupt message for (dest, dest_mode) address this LAPIC? */
 bool lapic_match_dest(const struct lapic *l, uint32_t dest,

@@ -180,6 +180,13 @@ static void take_requests(struct vm *vm)
 		vm_resume(vm);
 }
 
+void vm_release_cpu(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].ops && vm->vcpus[i].ops->release)
+			vm->vcpus[i].ops->release(&vm->vcpus[i]);
+}
+
 void vm_post(struct vm *vm, unsigned int req)
 {
 	__atomic_or_fetch(&vm->requests, req, __ATOMIC_ACQ_REL);

@@ -38,6 +38,10 @@ enum vm_slice {
  * calls for one slice. */
 enum vm_slice vm_run_slice(struct vm *vm, uint64_t until, uint64_t *wake);
 
+/* On the CPU that ran the VM last: its next slice may run on another
+ * CPU (each backend's vcpu_ops.release). */
+void vm_release_cpu(struct vm *vm);
+
 /* Asks the VM's thread, from any thread, to act (VM_REQ_*) at its next
  * step; the caller then wakes the VM if it sleeps. */
 void vm_post(struct vm *vm, unsigned int req);

@@ -170,6 +170,22 @@ static struct sched_ent *steal(struct sched *s, unsigned int cpu)
 	return NULL;
 }
 
+bool sched_should_release(struct sched *s, unsigned int cpu)
+{
+	bool idle_elsewhere = false;
+	for (unsigned int c = s->first_cpu; c < s->ncpus; c++)
+		idle_elsewhere |= c != cpu && s->rq[c].idle;
+	if (!idle_elsewhere)
+		return false;
+	struct sched_rq *rq = &s->rq[cpu];
+	unsigned int active = 0;
+	rq_lock(rq);
+	for (struct sched_ent *e = rq->head; e; e = e->next)
+		active += e->state == SCHED_RUNNABLE || e->state == SCHED_RUNNING;
+	rq_unlock(rq);
+	return active >= 2;
+}
+
 bool sched_step(struct sched *s, unsigned int cpu, uint64_t *idle_until)
 {
 	struct sched_rq *rq = &s->rq[cpu];
@@ -185,11 +201,14 @@ bool sched_step(struct sched *s, unsigned int cpu, uint64_t *idle_until)
 			__atomic_store_n(&st->cpu, (int)cpu, __ATOMIC_RELEASE);
 			rq_insert(rq, st);
 			rq_unlock(rq);
+			rq->idle = false;
 			return true; /* picked next step */
 		}
 		*idle_until = wake;
+		rq->idle = true;
 		return false;
 	}
+	rq->idle = false;
 
 	rq_lock(rq);
 	e->state = SCHED_RUNNING;

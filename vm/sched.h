@@ -65,6 +65,7 @@ struct sched_rq {
 	unsigned int n;
 	uint64_t busy_ns, idle_ns, picks;
 	struct sched_ent *current;
+	volatile bool idle;   /* found nothing to run at its last step */
 };
 
 struct sched {
@@ -84,6 +85,10 @@ void sched_wake(struct sched *s, struct sched_ent *e);
  * it. Returns false when there was nothing to run; *idle_until is then
  * the host time of the earliest sleeper's wake-up (or SCHED_NEVER). */
 bool sched_step(struct sched *s, unsigned int cpu, uint64_t *idle_until);
+/* Should the entity that just ran on cpu let go of it (so that a pinned
+ * one can move)? True when another CPU is idle and cpu has more than one
+ * entity to run. */
+bool sched_should_release(struct sched *s, unsigned int cpu);
 /* The CPU least loaded, for placement and `info sched`. */
 unsigned int sched_cpu_load(struct sched *s, unsigned int cpu);
 

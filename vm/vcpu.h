@@ -120,6 +120,10 @@ struct vcpu_ops {
 	int (*inject)(struct vcpu *v, const struct vcpu_event *e);
 	/* From another thread or an IPI handler: make run() return soon. */
 	void (*kick)(struct vcpu *v);
+	/* Optional: the vCPU's next run may be on another host CPU. Called on
+	 * the CPU it last ran on; drops what the backend keeps there (VT-x:
+	 * VMCLEAR, SDM Vol. 3C 24.11.1). */
+	void (*release)(struct vcpu *v);
 };
 
 enum vcpu_state {

@@ -9,6 +9,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/mem.h"
 #include "arch/x86_64/percpu.h"
+#include "console/klog.h"
 #include "ept/ept.h"
 #include "vm/vm.h"
 #include "vmx/vmcs_fields.h"
@@ -44,15 +45,14 @@ int vmx_cpu_enable(char *why, size_t n)
 		/* We let pending host interrupts reach our IDT after the exit
 		 * instead of acknowledging them in the exit (SDM §27.2.2). */
 		base_ctl.exit &= ~VMX_EXITCTL_ACK_INTR;
-		/* CR8 goes to the LAPIC model by exiting until the TPR shadow is
-		 * kept in step with it. */
-		uint32_t cr8 = VMX_PROC_CR8_LOAD_EXIT | VMX_PROC_CR8_STORE_EXIT;
-		if (base_ctl.tpr_shadow && vmx_ctl_may_set(&vmx_caps.proc, cr8) &&
-		    vmx_ctl_may_clear(&vmx_caps.proc, VMX_PROC_TPR_SHADOW)) {
-			base_ctl.proc = (base_ctl.proc & ~VMX_PROC_TPR_SHADOW) | cr8;
-			base_ctl.tpr_shadow = false;
-		}
+		/* With a TPR shadow, MOV to/from CR8 stay in the guest: the
+		 * virtual-APIC page's TPR is kept in step with the LAPIC model
+		 * around each entry (vmx_exit.c). */
 		caps_ready = 1;
+		klog(LOG_INFO, "vmx: EPT (2M %s, 1G %s, A/D %s), VPID %s, TPR shadow %s, preemption timer %s",
+		     base_ctl.ept_2m ? "yes" : "no", base_ctl.ept_1g ? "yes" : "no",
+		     base_ctl.ept_ad ? "yes" : "no", base_ctl.vpid ? "yes" : "no",
+		     base_ctl.tpr_shadow ? "yes" : "no", base_ctl.preempt_timer ? "yes" : "no");
 	}
 	void *region = memalign(4096, 4096);
 	if (!region) {
@@ -156,9 +156,13 @@ static int vmx_init(struct vcpu *v)
 	x->vmcs = memalign(4096, 4096);
 	x->msr_bitmap = memalign(4096, 4096);
 	x->io_bitmaps = memalign(4096, 8192);
+	x->vapic = base_ctl.tpr_shadow ? memalign(4096, 4096) : NULL;
 	x->ept = malloc(sizeof(*x->ept));
-	if (!x->vmcs || !x->msr_bitmap || !x->io_bitmaps || !x->ept)
+	if (!x->vmcs || !x->msr_bitmap || !x->io_bitmaps || !x->ept ||
+	    (base_ctl.tpr_shadow && !x->vapic))
 		goto nomem;
+	if (x->vapic)
+		memset(x->vapic, 0, 4096);
 	memset(x->vmcs, 0, 4096);
 	*(uint32_t *)x->vmcs = vmx_caps.revision;
 	/* Every port exits: all of them belong to device models on the buses. */
@@ -173,6 +177,7 @@ static int vmx_init(struct vcpu *v)
 	vmx_reset(v);
 	return 0;
 nomem:
+	free(x->vapic);
 	free(x->vmcs);
 	free(x->msr_bitmap);
 	free(x->io_bitmaps);
@@ -193,6 +198,7 @@ static void vmx_destroy(struct vcpu *v)
 	free(x->vmcs);
 	free(x->msr_bitmap);
 	free(x->io_bitmaps);
+	free(x->vapic);
 	free(x);
 	v->backend = NULL;
 }
@@ -270,4 +276,5 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.request_irq_window = request_irq_window,
 	.inject = inject,
 	.kick = kick,
+	.release = vmx_release,
 };

@@ -42,6 +42,7 @@ struct vmx_vcpu {
 	struct ept *ept;
 	uint64_t eptp;
 	uint8_t *msr_bitmap, *io_bitmaps;
+	uint8_t *vapic;         /* virtual-APIC page: the TPR shadow at 0x80 */
 	uint32_t interruptibility; /* STI/MOV SS blocking, from the last exit */
 	bool window_requested;
 	bool pending_in;       /* an IN awaits its data from the run loop */
@@ -53,6 +54,8 @@ struct vmx_vcpu {
 	uint32_t inject_info, inject_error; /* next VM-entry interruption info */
 	uint64_t exits_by_reason[66];
 	uint64_t unknown_msrs;
+	bool ever_ran;         /* its VMCS was loaded on some CPU before */
+	uint64_t migrations;   /* VMCLEARs for a move to another CPU */
 };
 
 

@@ -452,6 +452,7 @@ static const exit_fn handlers[VMX_EXIT_REASON_MAX + 1] = {
 	[VMX_EXIT_ENTRY_MSR_LOAD] = h_entry_fail,
 	[VMX_EXIT_ENTRY_MACHINE_CHECK] = h_entry_fail,
 	[VMX_EXIT_PAUSE] = h_skip,
+	[VMX_EXIT_TPR_BELOW_THRESHOLD] = h_none, /* the run loop delivers what the TPR freed */
 	[VMX_EXIT_EPT_VIOLATION] = h_ept_violation,
 	[VMX_EXIT_INVEPT] = h_ud,
 	[VMX_EXIT_PREEMPT_TIMER] = h_none,
@@ -504,6 +505,22 @@ static void load_syscall_msrs(struct vmx_vcpu *x, uint32_t cpu)
 	x->msrs_dirty = false;
 }
 
+void vmx_release(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->backend;
+	uint32_t cpu = this_cpu()->idx;
+	uint64_t vmcs = (uint64_t)(uintptr_t)x->vmcs;
+
+	if (x->cpu != (int)cpu)
+		return;
+	vmclear(vmcs); /* writes its state back to memory; not current anywhere */
+	if (current_vmcs[cpu] == vmcs)
+		current_vmcs[cpu] = 0;
+	x->cpu = -1;
+	x->launched = 0;
+	x->migrations++;
+}
+
 int vmx_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmx_vcpu *x = v->backend;
@@ -512,13 +529,19 @@ int vmx_run(struct vcpu *v, struct vcpu_exit *e)
 
 	complete_pending(x, e);
 	if (x->cpu != (int)cpu) {
-		/* A VMCS is current on one CPU at a time: vCPUs are pinned, so
-		 * this is the first run here (SDM Vol. 3C §24.11.1). */
+		/* A VMCS is active on one CPU at a time: the CPU it left ran
+		 * vmx_release() (VMCLEAR), or this is its first run (SDM Vol. 3C
+		 * §24.11.1). The host state in it is per CPU: write it anew. */
 		if (x->cpu >= 0)
-			return fail(e, x, "vCPU moved from cpu%d: migration is not supported yet", x->cpu);
-		if (vmclear(vmcs) || vmptrld(vmcs))
+			return fail(e, x, "vCPU moved from cpu%d without VMCLEAR there", x->cpu);
+		if ((!x->ever_ran && vmclear(vmcs)) || vmptrld(vmcs))
 			return fail(e, x, "VMPTRLD failed");
 		vmx_vmcs_setup(x);
+		/* Translations cached here from an earlier stay of this vCPU are
+		 * stale: drop those tagged with its EPTP (SDM Vol. 3C 28.3.3.1). */
+		if (x->ever_ran)
+			invept(vmx_caps.ept_vpid & VMX_EPT_INVEPT_SINGLE ? 1 : 2, x->eptp);
+		x->ever_ran = true;
 		x->cpu = (int)cpu;
 		x->launched = 0;
 		x->dirty = true;
@@ -539,6 +562,15 @@ int vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	if (x->inject_info & (1u << 11))
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, x->inject_error);
 	load_syscall_msrs(x, cpu);
+	/* TPR shadow (SDM Vol. 3C 29.1): the guest reads and writes CR8 in the
+	 * virtual-APIC page; it exits when it lowers the TPR below the class
+	 * of an interrupt the TPR alone holds back. */
+	uint8_t vtpr = 0;
+	if (x->ctl.tpr_shadow && v->lapic) {
+		vtpr = (uint8_t)(v->lapic->s.tpr & 0xff);
+		x->vapic[0x80] = vtpr;
+		vmwrite(VMCS_TPR_THRESHOLD, lapic_tpr_threshold(v->lapic));
+	}
 	/* The preemption timer ends each entry after a slice (10 ms of TSC),
 	 * so timers and other vCPUs get their turn (SDM Vol. 3C §25.5.1). */
 	if (x->ctl.preempt_timer)
@@ -556,6 +588,8 @@ int vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	x->launched = 1;
 	x->inject_info = 0;
+	if (x->ctl.tpr_shadow && v->lapic && x->vapic[0x80] != vtpr)
+		lapic_set_tpr(v->lapic, x->vapic[0x80]);
 	vmx_state_from_vmcs(x);
 	/* An event whose delivery the exit interrupted must be delivered again. */
 	uint32_t idt = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);

@@ -18,6 +18,7 @@ bool vmx_interrupt_shadow(const struct vmx_vcpu *x);
 
 /* vmx_exit.c */
 int vmx_run(struct vcpu *v, struct vcpu_exit *e);
+void vmx_release(struct vcpu *v);
 
 /* vmx_msr.c: 0; -1 for an MSR keel does not know; -2 for #GP */
 void vmx_msr_bitmap_init(uint8_t *bitmap);

@@ -52,6 +52,8 @@ void vmx_vmcs_setup(struct vmx_vcpu *x)
 	vmwrite(VMCS_IO_BITMAP_A, (uint64_t)(uintptr_t)x->io_bitmaps);
 	vmwrite(VMCS_IO_BITMAP_B, (uint64_t)(uintptr_t)x->io_bitmaps + 4096);
 	vmwrite(VMCS_EPTP, x->eptp);
+	if (x->ctl.tpr_shadow) /* SDM Vol. 3C 29.1: the TPR shadow lives there */
+		vmwrite(VMCS_VIRTUAL_APIC_ADDR, (uint64_t)(uintptr_t)x->vapic);
 	if (x->ctl.vpid)
 		vmwrite(VMCS_VPID, 1 + c->idx); /* nonzero; one per host CPU is enough for one VM */
 	vmwrite(VMCS_LINK_POINTER, ~0ull);

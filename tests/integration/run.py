@@ -367,7 +367,7 @@ def guest_files():
 
 
 def guests_bochs(t):
-    """Every guest test kernel passes under VT-x, one VM after another."""
+    """Every guest test kernel passes under VT-x, all VMs at once on one AP."""
     k = Keel.bochs(t.name, image('guests.cfg', *guest_files()), cpus=2)
     try:
         prompt(t, k, BOCHS_PROMPT_S)
@@ -376,9 +376,32 @@ def guests_bochs(t):
         k.close()
 
 
+def guests_bochs3(t):
+    """The guest kernels under VT-x on two APs: the scheduler spreads the
+    seven VMs, and when one AP runs out of work it takes a VM from the
+    other, which first lets go of its VMCSs (VMCLEAR, then VMPTRLD on the
+    new CPU). Every kernel must still pass."""
+    k = Keel.bochs(t.name, image('guests.cfg', *guest_files()), cpus=3)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        guests_run(t, k, 'VT-x', 300)
+
+        def moves():
+            out = k.cmd('info sched')
+            rows = re.findall(r'^(\w+)\s+(?:runnable|running|sleeping|off)\s+cpu\d+\s+\d+\s+\d+\s+\d+\s+(\d+)\s*$',
+                              out, re.M)
+            assert len(rows) == len(GUEST_KERNELS), out
+            moved = [n for n, m in rows if int(m) > 0]
+            assert moved, 'no VM moved between CPUs:\n' + out
+            return 'moved: ' + ' '.join(moved)
+        t.check('VT-x VMs moved between CPUs', moves)
+    finally:
+        k.close()
+
+
 def guests_qemu(t):
     """Every guest test kernel passes on the translator inside the image in
-    QEMU (no VT-x there), one VM after another."""
+    QEMU (no VT-x there), all VMs at once on one AP."""
     k = Keel.qemu(t.name, image=image('guests.cfg', *guest_files()), smp=2)
     try:
         prompt(t, k, QEMU_PROMPT_S)
@@ -443,116 +466,133 @@ def linux_qemu(t):
         k.close()
 
 
+def twovm_image():
+    mb_crash = os.path.join(ROOT, 'build', 'guest', 'mb_crash.elf')
+    return image('twovm.cfg', *linux_image_files(), mb_crash + '=guests/mb_crash.elf')
+
+
 def twovm_qemu(t):
     """Issue 6 on the console, typed through a pty as an operator would:
     the Linux guest and a test kernel that triple-faults on command share
-    the one AP of a 2-CPU QEMU machine; bad vm lines are reported and left
-    out; attach, type, detach; crash one, Linux goes on; reset, stop,
-    start, pause, resume; Tab completion."""
-    mb_crash = os.path.join(ROOT, 'build', 'guest', 'mb_crash.elf')
-    k = Keel.qemu(t.name, image=image('twovm.cfg', *linux_image_files(),
-                                      mb_crash + '=guests/mb_crash.elf'), smp=2, pty=True)
-    lines = open(os.path.join(CFG, 'twovm.cfg')).read().splitlines()
+    the one AP of a 2-CPU QEMU machine (translator); bad vm lines are
+    reported and left out; attach, type, detach; crash one, Linux goes on;
+    reset, stop, start, pause, resume; Tab completion."""
+    k = Keel.qemu(t.name, image=twovm_image(), smp=2, pty=True)
     try:
         prompt(t, k, QEMU_PROMPT_S)
-        for name, opt in [('badmem', '-m'), ('badopt', '-frobnicate')]:
-            n = next(i + 1 for i, l in enumerate(lines) if l.startswith('vm %s ' % name))
-            t.check('bad line %d reported with its option (%s)' % (n, opt),
-                    lambda n=n, name=name, opt=opt: seen(k, r'keel\.cfg:%d: vm %s: %s' % (n, name, re.escape(opt)), 30))
-        t.check('crash VM ready', lambda: seen(k, r'\[crash\] crash: ready', 60))
-
-        def listing():
-            out = k.cmd('list')
-            for want in [r'linux\s+running', r'crash\s+running']:
-                assert re.search(want, out), 'no /%s/ in:\n%s' % (want, out)
-            assert 'badmem' not in out and 'badopt' not in out, out
-            return 'linux and crash running, bad lines left out'
-        t.check('list', listing)
-
-        def sched():
-            out = k.cmd('info sched')
-            assert re.search(r'linux\s+\S+\s+cpu1', out) and re.search(r'crash\s+\S+\s+cpu1', out), out
-            return 'both on cpu1'
-        t.check('info sched: both VMs share cpu1', sched)
-        t.check('Linux shell', lambda: seen_text(k, r'\[linux\] guest# ', 600))
-
-        def attach_type_detach():
-            k.cmd('console linux', until=r'\[attached to linux', timeout=30)
-            k.send('echo keel-$((6*7))\r')
-            k.expect(r'keel-42', 120)
-            k.send('\x1d')
-            k.expect(r'\[detached from linux\]', 30)
-            k.expect(PROMPT, 30)
-            return 'keel-42, detached'
-        t.check('attach to linux, run a command, detach', attach_type_detach)
-
-        def crash():
-            k.cmd('console crash', until=r'\[attached to crash', timeout=30)
-            k.send('c')
-            return k.line(r'vm crash: crashed: triple fault', 60)
-        t.check('crash the test kernel', crash)
-        k.expect(PROMPT, 30)
-
-        def crashed_listed():
-            out = k.cmd('list')
-            assert re.search(r'crash\s+crashed.*triple fault', out), out
-            assert re.search(r'linux\s+running', out), out
-            return 'crash crashed (triple fault), linux running'
-        t.check('list shows the crash and its reason', crashed_listed)
-
-        def linux_alive():
-            k.cmd('console linux', until=r'\[attached to linux', timeout=30)
-            k.send('echo still-$((7*6))\r')
-            k.expect(r'still-42', 120)
-            k.send('\x1d')
-            k.expect(PROMPT, 30)
-            return 'still-42'
-        t.check('Linux keeps running', linux_alive)
-
-        def reset():
-            k.cmd('reset crash', timeout=30)
-            k.expect(r'\[crash\] crash: ready', 60)
-            return 'ready again'
-        t.check('reset the crashed VM', reset)
-
-        def stop_start():
-            out = k.cmd('stop crash', timeout=30)
-            assert re.search(r'crash: stopped', out), out
-            assert re.search(r'crash\s+stopped', k.cmd('list')), 'not stopped'
-            k.cmd('start crash', timeout=30)
-            k.expect(r'\[crash\] crash: ready', 60)
-            return 'stopped, started, ready'
-        t.check('stop and start', stop_start)
-
-        def pause_resume():
-            k.cmd('pause linux')
-            assert re.search(r'linux\s+paused', k.cmd('list')), 'not paused'
-            k.cmd('resume linux')
-            k.cmd('console linux', until=r'\[attached to linux', timeout=30)
-            k.send('echo back-$((5*5))\r')
-            k.expect(r'back-25', 120)
-            k.send('\x1d')
-            k.expect(PROMPT, 30)
-            return 'paused, resumed, answers'
-        t.check('pause and resume', pause_resume)
-
-        def completion():
-            out = k.cmd('lis\t')
-            assert re.search(r'NAME\s+STATE', out), out
-            out = k.cmd('info vm cr\t')
-            assert re.search(r'crash: running', out), out
-            return 'lis<Tab> ran list, cr<Tab> completed crash'
-        t.check('Tab completion', completion)
-
-        def info_vm():
-            out = k.cmd('info vm linux')
-            for want in [r'memory overhead beyond RAM \d+ KiB', r'irqs \(GSI:raised\):.* 4:\d+',
-                         r'exits:.*io=\d+', r'ports:.*uart@0x3f8']:
-                assert re.search(want, out), 'no /%s/ in:\n%s' % (want, out)
-            return re.search(r'memory overhead beyond RAM \d+ KiB', out).group(0)
-        t.check('info vm: devices, IRQs, exits, overhead', info_vm)
+        twovm(t, k, 'tcg')
     finally:
         k.close()
+
+
+def twovm_bochs(t):
+    """The same two-VM scenario in Bochs, both VMs on VT-x on its one AP."""
+    k = Keel.bochs(t.name, twovm_image(), cpus=2)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        twovm(t, k, 'vt-x')
+    finally:
+        k.close()
+
+
+def twovm(t, k, backend):
+    lines = open(os.path.join(CFG, 'twovm.cfg')).read().splitlines()
+    for name, opt in [('badmem', '-m'), ('badopt', '-frobnicate')]:
+        n = next(i + 1 for i, l in enumerate(lines) if l.startswith('vm %s ' % name))
+        t.check('bad line %d reported with its option (%s)' % (n, opt),
+                lambda n=n, name=name, opt=opt: seen(k, r'keel\.cfg:%d: vm %s: %s' % (n, name, re.escape(opt)), 30))
+    t.check('crash VM ready', lambda: seen(k, r'\[crash\] crash: ready', 60))
+
+    def listing():
+        out = k.cmd('list')
+        for want in [r'linux\s+running.*%s' % backend, r'crash\s+running.*%s' % backend]:
+            assert re.search(want, out), 'no /%s/ in:\n%s' % (want, out)
+        assert 'badmem' not in out and 'badopt' not in out, out
+        return 'linux and crash running, bad lines left out'
+    t.check('list', listing)
+
+    def sched():
+        out = k.cmd('info sched')
+        assert re.search(r'linux\s+\S+\s+cpu1', out) and re.search(r'crash\s+\S+\s+cpu1', out), out
+        return 'both on cpu1'
+    t.check('info sched: both VMs share cpu1', sched)
+    t.check('Linux shell', lambda: seen_text(k, r'\[linux\] guest# ', 600))
+
+    def attach_type_detach():
+        k.cmd('console linux', until=r'\[attached to linux', timeout=30)
+        k.send('echo keel-$((6*7))\r')
+        k.expect(r'keel-42', 120)
+        k.send('\x1d')
+        k.expect(r'\[detached from linux\]', 30)
+        k.expect(PROMPT, 30)
+        return 'keel-42, detached'
+    t.check('attach to linux, run a command, detach', attach_type_detach)
+
+    def crash():
+        k.cmd('console crash', until=r'\[attached to crash', timeout=30)
+        k.send('c')
+        return k.line(r'vm crash: crashed: triple fault', 60)
+    t.check('crash the test kernel', crash)
+    k.expect(PROMPT, 30)
+
+    def crashed_listed():
+        out = k.cmd('list')
+        assert re.search(r'crash\s+crashed.*triple fault', out), out
+        assert re.search(r'linux\s+running', out), out
+        return 'crash crashed (triple fault), linux running'
+    t.check('list shows the crash and its reason', crashed_listed)
+
+    def linux_alive():
+        k.cmd('console linux', until=r'\[attached to linux', timeout=30)
+        k.send('echo still-$((7*6))\r')
+        k.expect(r'still-42', 120)
+        k.send('\x1d')
+        k.expect(PROMPT, 30)
+        return 'still-42'
+    t.check('Linux keeps running', linux_alive)
+
+    def reset():
+        k.cmd('reset crash', timeout=30)
+        k.expect(r'\[crash\] crash: ready', 60)
+        return 'ready again'
+    t.check('reset the crashed VM', reset)
+
+    def stop_start():
+        out = k.cmd('stop crash', timeout=30)
+        assert re.search(r'crash: stopped', out), out
+        assert re.search(r'crash\s+stopped', k.cmd('list')), 'not stopped'
+        k.cmd('start crash', timeout=30)
+        k.expect(r'\[crash\] crash: ready', 60)
+        return 'stopped, started, ready'
+    t.check('stop and start', stop_start)
+
+    def pause_resume():
+        k.cmd('pause linux')
+        assert re.search(r'linux\s+paused', k.cmd('list')), 'not paused'
+        k.cmd('resume linux')
+        k.cmd('console linux', until=r'\[attached to linux', timeout=30)
+        k.send('echo back-$((5*5))\r')
+        k.expect(r'back-25', 120)
+        k.send('\x1d')
+        k.expect(PROMPT, 30)
+        return 'paused, resumed, answers'
+    t.check('pause and resume', pause_resume)
+
+    def completion():
+        out = k.cmd('lis\t')
+        assert re.search(r'NAME\s+STATE', out), out
+        out = k.cmd('info vm cr\t')
+        assert re.search(r'crash: running', out), out
+        return 'lis<Tab> ran list, cr<Tab> completed crash'
+    t.check('Tab completion', completion)
+
+    def info_vm():
+        out = k.cmd('info vm linux')
+        for want in [r'memory overhead beyond RAM \d+ KiB', r'irqs \(GSI:raised\):.* 4:\d+',
+                     r'exits:.*io=\d+', r'ports:.*uart@0x3f8']:
+            assert re.search(want, out), 'no /%s/ in:\n%s' % (want, out)
+        return re.search(r'memory overhead beyond RAM \d+ KiB', out).group(0)
+    t.check('info vm: devices, IRQs, exits, overhead', info_vm)
 
 
 def bochs_smp2(t):
@@ -565,7 +605,7 @@ def bochs_smp2(t):
 
 
 TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, vm_qemu, guests_qemu,
-         linux_qemu, twovm_qemu, bochs_smp2, vm_bochs, guests_bochs, linux_bochs]
+         linux_qemu, twovm_qemu, bochs_smp2, vm_bochs, guests_bochs, guests_bochs3, linux_bochs, twovm_bochs]
 EXTRA_TESTS = []
 
 

@@ -166,6 +166,28 @@ static void test_tpr_ppr_cr8(void **state)
 	assert_int_equal(apic_r(LAPIC_PPR), 0x50);
 }
 
+/* What a VT-x TPR shadow needs: the threshold is the class of the highest
+ * interrupt held back by the TPR alone (SDM Vol. 3C 29.1.2). */
+static void test_tpr_threshold(void **state)
+{
+	(void)state;
+	assert_int_equal(lapic_tpr_threshold(&apic), 0); /* nothing pending */
+	lapic_set_tpr(&apic, 0x80);
+	fixed(0x61, 0);
+	assert_false(lapic_has_interrupt(&apic));
+	assert_int_equal(lapic_tpr_threshold(&apic), 6);
+	fixed(0x72, 0);
+	assert_int_equal(lapic_tpr_threshold(&apic), 7); /* the highest one */
+	lapic_set_tpr(&apic, 0x60); /* 0x72 may go now: no threshold needed */
+	assert_int_equal(lapic_tpr_threshold(&apic), 0);
+	assert_int_equal(lapic_get_interrupt(&apic), 0x72);
+	/* 0x61 waits for the EOI of 0x72, not for the TPR */
+	lapic_set_tpr(&apic, 0x00);
+	assert_int_equal(lapic_tpr_threshold(&apic), 0);
+	apic_w(LAPIC_EOI, 0);
+	assert_int_equal(lapic_get_interrupt(&apic), 0x61);
+}
+
 static void test_eoi_order_and_broadcast(void **state)
 {
 	(void)state;
@@ -644,6 +666,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reset_state, setup),
 		cmocka_unit_test_setup(test_priority_and_inta, setup),
 		cmocka_unit_test_setup(test_tpr_ppr_cr8, setup),
+		cmocka_unit_test_setup(test_tpr_threshold, setup),
 		cmocka_unit_test_setup(test_eoi_order_and_broadcast, setup),
 		cmocka_unit_test_setup(test_spurious_when_ppr_wins, setup),
 		cmocka_unit_test_setup(test_software_disable, setup),

@@ -169,6 +169,26 @@ static void test_idle_cpu_steals_unpinned(void **state)
 	assert_int_equal(moved->slices, 1);
 }
 
+/* A pinned (VT-x) VM lets go of its CPU only when another CPU idles and
+ * its own has more to run; then the idle CPU can take it. */
+static void test_release_when_another_cpu_idles(void **state)
+{
+	(void)state;
+	struct fake_vm p = vm_new("p"), q = vm_new("q");
+	p.e.pinned = q.e.pinned = true;
+	sched_add(&s, &p.e, 1);
+	assert_false(sched_should_release(&s, 1)); /* alone on cpu1 */
+	sched_add(&s, &q.e, 1);
+	assert_false(sched_should_release(&s, 1)); /* cpu2 not known idle yet */
+	uint64_t idle;
+	assert_false(sched_step(&s, 2, &idle)); /* cpu2 finds nothing: idle */
+	assert_true(sched_should_release(&s, 1));
+	p.e.pinned = false; /* what the VM's CPU does after VMCLEAR */
+	assert_true(sched_step(&s, 2, &idle)); /* cpu2 takes p */
+	assert_int_equal(p.e.cpu, 2);
+	assert_false(sched_should_release(&s, 1)); /* cpu2 is busy now */
+}
+
 static void test_done_leaves_the_queue(void **state)
 {
 	(void)state;
@@ -211,6 +231,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sleep_wake_and_idle_until, setup),
 		cmocka_unit_test_setup(test_wake_while_running, setup),
 		cmocka_unit_test_setup(test_idle_cpu_steals_unpinned, setup),
+		cmocka_unit_test_setup(test_release_when_another_cpu_idles, setup),
 		cmocka_unit_test_setup(test_done_leaves_the_queue, setup),
 		cmocka_unit_test_setup(test_waker_does_not_starve_others, setup),
 	};
