@@ -243,8 +243,6 @@ static bool build(struct kvm *k)
 	k->in_tail = k->in_head; /* keystrokes typed while it was down are stale */
 	k->midline = false;
 	k->line_len = 0;
-	k->first_byte_tsc = 0;
-	k->start_tsc = rdtsc();
 	k->why[0] = 0;
 	uint64_t after = host_bytes_used(), ram = k->cfg.ram_mib << 20;
 	k->overhead_bytes = after > before + ram ? after - before - ram : 0;
@@ -362,6 +360,8 @@ int vms_start(struct kvm *k)
 	}
 	k->state = KVM_STARTING;
 	k->starts++;
+	k->first_byte_tsc = 0;
+	k->start_tsc = rdtsc(); /* uptime and time to first byte count from here */
 	snprintf(k->why, sizeof(k->why), "starting");
 	k->se = (struct sched_ent){.name = k->name, .run = run_slice, .opaque = k};
 	int cpu = sched_add(&vm_sched, &k->se, -1);
