@@ -27,6 +27,7 @@
 #include "console/vms.h"
 #include "console/vms_int.h"
 #include "vm/run.h"
+#include "tcg/exec.h"
 #include "tcg/tcg.h"
 #include "vmx/vmx.h"
 
@@ -193,6 +194,15 @@ static const struct vcpu_ops *cpu_backend(uint32_t cpu, char *why, size_t n)
 	return &tcg_vcpu_ops;
 }
 
+uint64_t vms_tcg_caches(struct vm *vm)
+{
+	if (!vm || !vm->nvcpus || vm->vcpus[0].ops != &tcg_vcpu_ops)
+		return 0;
+	struct tcg_stats st;
+	tcg_vcpu_stats(&vm->vcpus[0], &st);
+	return st.arena_size + st.code_size;
+}
+
 static bool build(struct kvm *k)
 {
 	char why[128];
@@ -246,6 +256,7 @@ static bool build(struct kvm *k)
 	k->why[0] = 0;
 	uint64_t after = host_bytes_used(), ram = k->cfg.ram_mib << 20;
 	k->overhead_bytes = after > before + ram ? after - before - ram : 0;
+	k->caches_at_start = vms_tcg_caches(vm);
 	__atomic_store_n(&k->pc, pc, __ATOMIC_RELEASE);
 	__atomic_store_n(&k->vm, vm, __ATOMIC_RELEASE);
 	k->state = KVM_RUNNING;
@@ -280,8 +291,10 @@ static void teardown(struct kvm *k)
 	for (unsigned int i = 0; i < vm->nvcpus; i++)
 		for (unsigned int e = 0; e < VCPU_EXIT_REASONS; e++)
 			k->exits_kept[e] += vm->vcpus[i].exits[e];
-	__atomic_store_n(&k->vm, NULL, __ATOMIC_RELEASE);
-	__atomic_store_n(&k->pc, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&k->vm, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&k->pc, NULL, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&k->readers, __ATOMIC_SEQ_CST))
+		cpu_relax(); /* a console command still reads them */
 	pc_destroy(pc);
 	vm_destroy(vm);
 	free(pc);
@@ -508,17 +521,19 @@ void vms_report_accel(void)
 {
 	for (int i = 0; i < nkvms; i++) {
 		struct kvm *k = kvms[i];
-		struct vm *vm = k->vm;
 		if (!k->backend) {
 			kprintf("vm %s: not running (%s)\n", k->name, k->why);
 			continue;
 		}
+		__atomic_add_fetch(&k->readers, 1, __ATOMIC_SEQ_CST);
+		struct vm *vm = __atomic_load_n(&k->vm, __ATOMIC_SEQ_CST);
 		if (!vm) /* ended: its vCPUs are gone, the backend is known */
 			kprintf("vm %s: %s on cpu%u (%s), %s\n", k->name, k->backend, k->cpu, k->accel_why,
 				k->why);
 		for (unsigned int j = 0; vm && j < vm->nvcpus; j++)
 			kprintf("vm %s vcpu%u: %s on cpu%u (%s)\n", k->name, j, k->backend, k->cpu,
 				k->accel_why);
+		__atomic_sub_fetch(&k->readers, 1, __ATOMIC_SEQ_CST);
 	}
 }
 

@@ -209,24 +209,31 @@ static void print_devices(const char *what, const struct bus *b)
 	kprintf("\n");
 }
 
+static int info_vm(struct kvm *k);
+
 int vms_info_vm(int argc, char **argv)
 {
 	struct kvm *k = vm_arg(argc, argv, "NAME");
 	if (!k)
 		return -1;
+	/* Hold the VM: its CPU waits for readers before it frees it. */
+	__atomic_add_fetch(&k->readers, 1, __ATOMIC_SEQ_CST);
+	int r = info_vm(k);
+	__atomic_sub_fetch(&k->readers, 1, __ATOMIC_SEQ_CST);
+	return r;
+}
+
+static int info_vm(struct kvm *k)
+{
 	struct vm *vm = __atomic_load_n(&k->vm, __ATOMIC_ACQUIRE);
 	struct pc *pc = __atomic_load_n(&k->pc, __ATOMIC_ACQUIRE);
 	kprintf("%s: %s on %s, %s\n", k->name, vms_state_name(k), k->backend ? k->backend : "-",
 		k->why[0] ? k->why : "ok");
 	/* The translator's caches start at 1 MiB each and grow: add what they
 	 * grew by since the VM was built and measured. */
-	uint64_t over = k->overhead_bytes, caches = 0;
-	if (vm && vm->nvcpus && vm->vcpus[0].ops == &tcg_vcpu_ops) {
-		struct tcg_stats st;
-		tcg_vcpu_stats(&vm->vcpus[0], &st);
-		caches = st.arena_size + st.code_size;
-		over += caches > (2u << 20) ? caches - (2u << 20) : 0;
-	}
+	uint64_t over = k->overhead_bytes, caches = vms_tcg_caches(vm);
+	if (caches > k->caches_at_start)
+		over += caches - k->caches_at_start;
 	kprintf("  %u vCPU%s, %llu MiB RAM, memory overhead beyond RAM %llu KiB", k->cfg.smp,
 		k->cfg.smp == 1 ? "" : "s", (unsigned long long)k->cfg.ram_mib,
 		(unsigned long long)(over >> 10));

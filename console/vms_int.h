@@ -36,6 +36,7 @@ struct kvm {
 	char why[160];
 	uint64_t start_tsc, first_byte_tsc; /* start, and its first COM1 byte (0: none yet) */
 	uint64_t overhead_bytes; /* heap and frames it took beyond guest RAM, at start */
+	uint64_t caches_at_start; /* the translator's caches then (they grow) */
 	uint64_t starts;
 	bool midline; /* guest output: the console line it began is still open */
 	char line[160]; /* a detached guest's line being collected */
@@ -46,6 +47,7 @@ struct kvm {
 	uint8_t in_ring[1024];
 	volatile uint32_t in_head, in_tail;
 	struct timerq_timer in_timer; /* retries while the UART FIFO is full */
+	volatile int readers; /* console commands looking at vm/pc (see teardown) */
 	struct vm *volatile vm;
 	struct pc *volatile pc;
 	struct sched_ent se;
@@ -71,6 +73,8 @@ int vms_destroy(struct kvm *k);
 /* Keystroke path for `console NAME`. */
 void vms_input(struct kvm *k, uint8_t c);
 uint64_t vms_now_ns(void);
+/* Bytes in a translator VM's caches now; 0 for VT-x. */
+uint64_t vms_tcg_caches(struct vm *vm);
 void vms_cmds_register(void);
 
 #endif

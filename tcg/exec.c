@@ -23,10 +23,10 @@
 
 #define ARENA_BYTES (16u << 20) /* the most a VM's caches grow to */
 #define CODE_BYTES (16u << 20)
-/* They start at 1 MiB and double each time they fill, so a small guest
+/* They start at 256 KiB and double each time they fill, so a small guest
  * costs little beyond its RAM and Linux grows to what it needs. */
-#define ARENA_START (1u << 20)
-#define CODE_START (1u << 20)
+#define ARENA_START (256u << 10)
+#define CODE_START (256u << 10)
 #define HASH_SIZE 16384u
 #define SLICE_NS 4000000ull /* return to the run loop at least this often */
 #define CHAIN_BUDGET 64     /* chained blocks between two dispatcher visits */
@@ -467,7 +467,10 @@ static enum vcpu_exit_reason exec_loop(struct tcg_vcpu *tv)
 			c->want_irq_window = false;
 			return VCPU_EXIT_IRQ_WINDOW;
 		}
+		uint64_t flushes = c->shared->flushes;
 		struct tcg_block *b = find_block(tv);
+		if (c->shared->flushes != flushes)
+			prev = NULL; /* it and the chain slot went with the caches */
 		if (tcg_trace_hook)
 			tcg_trace_hook(c, b->lin);
 		/* the previous block asked to be chained to this one */
