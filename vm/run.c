@@ -49,17 +49,26 @@ static void deliver_events(struct vcpu *v)
 		if (v->ops->reset)
 			v->ops->reset(v);
 		v->state = VCPU_WAIT_SIPI;
+		v->nmi_held = false;
 	}
 	if (v->state == VCPU_WAIT_SIPI) {
 		if (irq->take_sipi && irq->take_sipi(v, &vec))
 			start_ap(v, vec);
 		return; /* everything else is blocked until SIPI */
 	}
-	if (irq->take_nmi && irq->take_nmi(v)) {
-		struct vcpu_event e = {.type = VCPU_EVENT_NMI, .vector = 2};
-		v->ops->inject(v, &e);
-		v->state = VCPU_RUNNING;
-		v->injected++;
+	if (!v->nmi_held && irq->take_nmi && irq->take_nmi(v))
+		v->nmi_held = true;
+	if (v->nmi_held) {
+		if (!v->ops->nmi_window_open || v->ops->nmi_window_open(v)) {
+			struct vcpu_event e = {.type = VCPU_EVENT_NMI, .vector = 2};
+			if (!v->ops->inject(v, &e)) {
+				v->nmi_held = false;
+				v->state = VCPU_RUNNING;
+				v->injected++;
+			}
+		} else if (v->ops->request_nmi_window) {
+			v->ops->request_nmi_window(v);
+		}
 	}
 	if (!irq->pending || !irq->pending(v))
 		return;

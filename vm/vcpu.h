@@ -117,6 +117,12 @@ struct vcpu_ops {
 	bool (*irq_window_open)(struct vcpu *v);
 	/* Ask run() to return VCPU_EXIT_IRQ_WINDOW once the window opens. */
 	void (*request_irq_window)(struct vcpu *v);
+	/* Optional: may an NMI be injected now (not blocked by an NMI whose
+	 * handler has not yet IRETed, nor by MOV SS / STI)? Without it, NMIs
+	 * are injected at once. request_nmi_window asks for an exit when it
+	 * opens (VT-x NMI-window exiting, SDM Vol. 3C 25.3). */
+	bool (*nmi_window_open)(struct vcpu *v);
+	void (*request_nmi_window)(struct vcpu *v);
 	int (*inject)(struct vcpu *v, const struct vcpu_event *e);
 	/* From another thread or an IPI handler: make run() return soon. */
 	void (*kick)(struct vcpu *v);
@@ -143,6 +149,7 @@ struct vcpu {
 	struct vcpu_exit exit; /* kept between run() calls: carries read data back */
 	uint64_t exits[VCPU_EXIT_REASONS];
 	uint64_t injected, halts;
+	bool nmi_held;          /* taken from the LAPIC, waiting for its window */
 };
 
 #endif

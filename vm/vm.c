@@ -169,6 +169,7 @@ void vm_request_reset(struct vm *vm, const char *why)
 		if (v->ops && v->ops->reset)
 			v->ops->reset(v);
 		v->state = i == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+		v->nmi_held = false;
 	}
 	/* Devices, and boot state such as a direct-boot kernel, after the CPUs. */
 	if (vm->reset_hook)

@@ -142,7 +142,7 @@ static void vmx_reset(struct vcpu *v)
 	x->fpu.xcr0 = 1;
 	x->inject_info = 0;
 	x->pending_in = x->pending_mmio_read = false;
-	x->window_requested = false;
+	x->window_requested = x->nmi_window_requested = false;
 	x->dirty = true;
 }
 
@@ -246,6 +246,23 @@ static bool irq_window_open(struct vcpu *v)
 
 static void request_irq_window(struct vcpu *v) { ((struct vmx_vcpu *)v->backend)->window_requested = true; }
 
+/* An NMI may go in unless one is being handled (virtual-NMI blocking until
+ * IRET), MOV SS/STI blocking holds, or another event is queued (SDM Vol. 3C
+ * 26.3.1.5: NMI injection needs those blocking bits clear). */
+static bool nmi_window_open(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->backend;
+	return !x->inject_info && !vmx_interrupt_shadow(x) &&
+	       !(x->ctl.virtual_nmis && (x->interruptibility & VMX_INTERRUPTIBILITY_NMI));
+}
+
+static void request_nmi_window(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->backend;
+	if (x->ctl.proc_dynamic & VMX_PROC_NMI_WINDOW_EXIT)
+		x->nmi_window_requested = true;
+}
+
 /* VM-entry interruption information (SDM Vol. 3C §24.8.3). */
 static int inject(struct vcpu *v, const struct vcpu_event *e)
 {
@@ -274,6 +291,8 @@ const struct vcpu_ops vmx_vcpu_ops = {
 	.set_msr = vmx_set_msr,
 	.irq_window_open = irq_window_open,
 	.request_irq_window = request_irq_window,
+	.nmi_window_open = nmi_window_open,
+	.request_nmi_window = request_nmi_window,
 	.inject = inject,
 	.kick = kick,
 	.release = vmx_release,

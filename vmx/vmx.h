@@ -45,6 +45,7 @@ struct vmx_vcpu {
 	uint8_t *vapic;         /* virtual-APIC page: the TPR shadow at 0x80 */
 	uint32_t interruptibility; /* STI/MOV SS blocking, from the last exit */
 	bool window_requested;
+	bool nmi_window_requested;
 	bool pending_in;       /* an IN awaits its data from the run loop */
 	uint8_t pending_in_size;
 	bool pending_mmio_read;/* an MMIO read awaits its data */

@@ -73,6 +73,23 @@ static int h_triple_fault(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *
 	return 0;
 }
 
+static int h_nmi_window(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	x->nmi_window_requested = false; /* the run loop injects the held NMI */
+	e->reason = VCPU_EXIT_NONE;
+	return 0;
+}
+
+/* EPT misconfiguration (SDM Vol. 3C 28.3.3.1): keel's own tables are wrong.
+ * Not the guest's doing, but only this VM is stopped, with the address. */
+static int h_ept_misconfig(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
+{
+	(void)v;
+	return fail(e, x, "EPT misconfiguration at guest-physical 0x%llx",
+		    (unsigned long long)vmread(VMCS_GUEST_PHYS_ADDR));
+}
+
 static int h_intr_window(struct vcpu *v, struct vmx_vcpu *x, struct vcpu_exit *e)
 {
 	(void)v;
@@ -430,6 +447,8 @@ static const exit_fn handlers[VMX_EXIT_REASON_MAX + 1] = {
 	[VMX_EXIT_TRIPLE_FAULT] = h_triple_fault,
 	[VMX_EXIT_INIT] = h_none,
 	[VMX_EXIT_INTR_WINDOW] = h_intr_window,
+	[VMX_EXIT_NMI_WINDOW] = h_nmi_window,
+	[VMX_EXIT_EPT_MISCONFIG] = h_ept_misconfig,
 	[VMX_EXIT_CPUID] = h_cpuid,
 	[VMX_EXIT_GETSEC] = h_ud,
 	[VMX_EXIT_HLT] = h_hlt,
@@ -557,7 +576,8 @@ int vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	if (x->sregs.efer & (1ull << 10))
 		entry |= VMX_ENTRYCTL_IA32E_GUEST;
 	vmwrite(VMCS_ENTRY_CONTROLS, entry);
-	vmwrite(VMCS_PROC_CONTROLS, x->ctl.proc | (x->window_requested ? VMX_PROC_INTR_WINDOW_EXIT : 0));
+	vmwrite(VMCS_PROC_CONTROLS, x->ctl.proc | (x->window_requested ? VMX_PROC_INTR_WINDOW_EXIT : 0) |
+					    (x->nmi_window_requested ? VMX_PROC_NMI_WINDOW_EXIT : 0));
 	vmwrite(VMCS_ENTRY_INTR_INFO, x->inject_info);
 	if (x->inject_info & (1u << 11))
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, x->inject_error);

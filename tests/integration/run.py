@@ -528,6 +528,17 @@ def twovm(t, k, backend):
         return 'keel-42, detached'
     t.check('attach to linux, run a command, detach', attach_type_detach)
 
+    def type_during_output():
+        k.cmd('console linux', until=r'\[attached to linux', timeout=30)
+        k.send('dmesg\r')
+        k.expect(r'Linux version', 60)  # its output streams now ...
+        k.send('echo typed-during-$((4*4))\r')  # ... and we type into it
+        k.expect(r'typed-during-16', 180)
+        k.send('\x1d')
+        k.expect(PROMPT, 30)
+        return 'typed-during-16'
+    t.check('keystrokes typed during guest output arrive whole', type_during_output)
+
     def crash():
         k.cmd('console crash', until=r'\[attached to crash', timeout=30)
         k.send('c')

@@ -26,6 +26,7 @@ struct fake_cpu {
 	struct vcpu_regs regs;
 	struct vcpu_sregs sregs;
 	bool window_open, window_requested;
+	bool nmi_open, nmi_requested;
 	struct vcpu_event injected[8];
 	int ninjected, resets;
 	uint32_t last_io_data; /* what the loop handed back for the previous read */
@@ -51,6 +52,8 @@ static int f_get_sregs(struct vcpu *v, struct vcpu_sregs *s) { *s = ((struct fak
 static int f_set_sregs(struct vcpu *v, const struct vcpu_sregs *s) { ((struct fake_cpu *)v->backend)->sregs = *s; return 0; }
 static bool f_window(struct vcpu *v) { return ((struct fake_cpu *)v->backend)->window_open; }
 static void f_req_window(struct vcpu *v) { ((struct fake_cpu *)v->backend)->window_requested = true; }
+static bool f_nmi_open(struct vcpu *v) { return ((struct fake_cpu *)v->backend)->nmi_open; }
+static void f_req_nmi(struct vcpu *v) { ((struct fake_cpu *)v->backend)->nmi_requested = true; }
 static int f_inject(struct vcpu *v, const struct vcpu_event *e)
 {
 	struct fake_cpu *c = v->backend;
@@ -63,6 +66,8 @@ static const struct vcpu_ops fake_ops = {
 	.set_sregs = f_set_sregs, .irq_window_open = f_window,
 	.request_irq_window = f_req_window, .inject = f_inject,
 };
+/* The same, with an NMI window (VT-x's virtual-NMI blocking). */
+static struct vcpu_ops fake_ops_nmiw;
 
 /* ---- fake interrupt controller ------------------------------------------ */
 static int pending_vector = -1;
@@ -240,6 +245,31 @@ static void test_nmi_wakes_a_halted_vcpu(void **st)
 	free_vm(vm);
 }
 
+/* An NMI that arrives while the last one is still being handled waits for
+ * the NMI window instead of being lost or injected into a blocked vCPU. */
+static void test_nmi_waits_for_its_window(void **st)
+{
+	(void)st;
+	fake_ops_nmiw = fake_ops;
+	fake_ops_nmiw.nmi_window_open = f_nmi_open;
+	fake_ops_nmiw.request_nmi_window = f_req_nmi;
+	struct vm *vm = new_vm(16 << 20);
+	struct vcpu *v = &vm->vcpus[0];
+	v->ops = &fake_ops_nmiw;
+	nmi = true;
+	vcpu_step(v);
+	assert_int_equal(fcpu[0].ninjected, 0);
+	assert_true(fcpu[0].nmi_requested);
+	assert_false(nmi); /* taken from the LAPIC, held */
+	fcpu[0].nmi_open = true;
+	vcpu_step(v);
+	assert_int_equal(fcpu[0].ninjected, 1);
+	assert_int_equal(fcpu[0].injected[0].type, VCPU_EVENT_NMI);
+	vcpu_step(v); /* once only */
+	assert_int_equal(fcpu[0].ninjected, 1);
+	free_vm(vm);
+}
+
 static void test_triple_fault_stops_only_this_vm(void **st)
 {
 	(void)st;
@@ -384,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_hlt_sleeps_until_an_interrupt),
 		cmocka_unit_test(test_closed_window_requests_an_exit),
 		cmocka_unit_test(test_nmi_wakes_a_halted_vcpu),
+		cmocka_unit_test(test_nmi_waits_for_its_window),
 		cmocka_unit_test(test_triple_fault_stops_only_this_vm),
 		cmocka_unit_test(test_triple_fault_resets_by_policy),
 		cmocka_unit_test(test_internal_error_names_rip_and_bytes),
