@@ -156,6 +156,8 @@ static void guest_out(void *opaque, const uint8_t *buf, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] == '\r')
 			continue;
+		if (!k->line_len)
+			k->line_since = vms_now_ns();
 		k->line[k->line_len++] = (char)buf[i];
 		if (buf[i] == '\n' || k->line_len == sizeof(k->line))
 			flush_line(k, buf[i] == '\n');
@@ -321,7 +323,9 @@ static enum sched_ran run_slice(struct sched_ent *e, uint64_t slice_end, uint64_
 		vm_release_cpu(k->vm);
 		e->pinned = false;
 	}
-	if (k->line_len && r != VM_SLICE_BUSY) /* a prompt, waiting for input */
+	/* A partial line goes out when the VM waits (a prompt) or after 100 ms
+	 * (Linux's "CPUs: #1" before a long bring-up). */
+	if (k->line_len && (r != VM_SLICE_BUSY || vms_now_ns() - k->line_since > 100000000ull))
 		flush_line(k, false);
 	switch (r) {
 	case VM_SLICE_BUSY:

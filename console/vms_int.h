@@ -41,6 +41,7 @@ struct kvm {
 	bool midline; /* guest output: the console line it began is still open */
 	char line[160]; /* a detached guest's line being collected */
 	size_t line_len;
+	uint64_t line_since; /* host ns when the line being collected began */
 	volatile bool attached; /* the operator is at this VM's COM1 */
 	/* Keystrokes for COM1: written by the console CPU, drained by the VM's
 	 * CPU at each slice (devices are only touched on the VM's thread). */

@@ -454,6 +454,18 @@ def linux_bochs(t):
         k.close()
 
 
+def linux_bochs_smp2(t):
+    """Linux with -smp 2 under VT-x in Bochs: both vCPUs come up (Linux sends
+    INIT and SIPI back to back) and the shell counts two processors."""
+    k = Keel.bochs(t.name, image('linux2.cfg', *linux_image_files()), cpus=2)
+    try:
+        prompt(t, k, BOCHS_PROMPT_S)
+        t.check('kernel brought up 2 CPUs', lambda: seen(k, r'\[linux\] .*smp: Brought up 1 node, 2 CPUs', 900))
+        t.check('init sees 2 cpus', lambda: seen(k, r'\[linux\] keel-guest: kernel .*, 2 cpus', 600))
+    finally:
+        k.close()
+
+
 def linux_qemu(t):
     """The same Linux guest inside the image in QEMU: no VT-x there, so
     keel's translator runs it (QEMU's TCG running keel's generated code:
@@ -617,7 +629,9 @@ def bochs_smp2(t):
 
 TESTS = [qemu_smp1, qemu_smp4, qemu_poweroff, pxe, pxe_ipxe, badcfg, files, vm_qemu, guests_qemu,
          linux_qemu, twovm_qemu, bochs_smp2, vm_bochs, guests_bochs, guests_bochs3, linux_bochs, twovm_bochs]
-EXTRA_TESTS = []
+# By name only: Linux with -smp 2 under VT-x hangs in AP bring-up (the AP
+# spins in cpu_init waiting for the BSP's callout; docs/status.md).
+EXTRA_TESTS = [linux_bochs_smp2]
 
 
 def main(argv):
