@@ -327,6 +327,9 @@ void tcg_st(struct tcg_cpu *c, unsigned seg, uint64_t off, unsigned size, uint64
  * operations on the pointer use host atomics, so they stay atomic between
  * vCPUs running on different host CPUs. */
 void *tcg_rmw_ptr(struct tcg_cpu *c, unsigned seg, uint64_t off, unsigned size);
+/* The same for reading (no D bit, no write check): the host address of
+ * size bytes at seg:off when they are plain RAM in one page, else NULL. */
+const void *tcg_read_ptr(struct tcg_cpu *c, unsigned seg, uint64_t off, unsigned size);
 
 /* Memory operand of i: its offset (no segment base), and its segment. */
 uint64_t tcg_ea(struct tcg_cpu *c, const struct x86_insn *i);

@@ -356,14 +356,16 @@ static struct tcg_block *find_block(struct tcg_vcpu *tv)
 	if (b && block_is(b, c, lin, page) && block_valid(t, b))
 		return b;
 	unsigned h = hash_of(lin, page, t->hash_size);
+	/* the key first: it shares a cache line with the chain link, while
+	 * the generation check reads elsewhere */
 	for (struct tcg_block **pp = &t->hash[h]; (b = *pp);) {
-		if (!block_valid(t, b)) {
-			*pp = b->hnext; /* stale: unlink */
+		if (!block_is(b, c, lin, page)) {
+			pp = &b->hnext;
 			continue;
 		}
-		if (block_is(b, c, lin, page))
+		if (block_valid(t, b))
 			break;
-		pp = &b->hnext;
+		*pp = b->hnext; /* stale: unlink */
 	}
 	if (!b)
 		b = decode_block(c, lin, gpa, host);

@@ -7,7 +7,7 @@
 #include "tcg/tcg_int.h"
 #include "vm/vcpu.h"
 
-#define TCG_JC_SIZE 1024
+#define TCG_JC_SIZE 4096
 
 struct tcg_vcpu {
 	struct tcg_cpu cpu; /* first: a tcg_cpu pointer is a tcg_vcpu pointer */

@@ -12,12 +12,22 @@
  * trampoline frame, and c->rip is stored before anything that can fault.
  */
 #include <stddef.h>
+#if KEEL_HOST
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#endif
 #include "tcg/cpu.h"
 #include "tcg/emit.h"
 #include "tcg/jit.h"
 #include "tcg/tcg_int.h"
 
 #define OFF(f) ((int32_t)offsetof(struct tcg_cpu, f))
+
+#if KEEL_HOST
+static FILE *perf_f;
+static int perf_state; /* 0 unknown, 1 on, -1 off; 2: start over (buffer reused) */
+#endif
 
 _Static_assert(offsetof(struct tcg_cpu, halted) == offsetof(struct tcg_cpu, end_block) + 1 &&
 		       offsetof(struct tcg_cpu, io_done) == offsetof(struct tcg_cpu, end_block) + 2 &&
@@ -47,7 +57,14 @@ bool tcg_jit_init(struct tcg_jit *j, uint8_t *buf, size_t size)
 	return !e.overflow;
 }
 
-void tcg_jit_reset(struct tcg_jit *j) { j->used = j->start; }
+void tcg_jit_reset(struct tcg_jit *j)
+{
+	j->used = j->start;
+#if KEEL_HOST
+	if (perf_state == 1)
+		perf_state = 2; /* old names would shadow the new blocks */
+#endif
+}
 
 void jit_sync_rip(struct jit_ctx *x)
 {
@@ -74,6 +91,19 @@ void jit_flush_flags(struct jit_ctx *x)
 	e_store(e, 8, RSI, RBX, OFF(rflags));
 	e_store_imm32(e, RBX, OFF(cc_op), TCG_CC_EFLAGS);
 	x->flags_live = false;
+	x->hflags_ok = false;
+}
+
+/* Flags live in r14 stay pending from one instruction to the next until
+ * something needs them in memory: every path that leaves the block or
+ * calls C that may fault or read them stores them first. On such a side
+ * path the main path's state must not change. */
+void jit_store_flags(struct jit_ctx *x)
+{
+	bool live = x->flags_live, ok = x->hflags_ok;
+	jit_flush_flags(x);
+	x->flags_live = live;
+	x->hflags_ok = ok;
 }
 
 /* add qword [rbx+insns], n: instructions retired, for statistics */
@@ -93,6 +123,10 @@ static void count_insns(struct emit *e, unsigned n)
 void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn)
 {
 	struct emit *e = x->e;
+	jit_store_flags(x);
+	jr_store(x);
+	if (x->exit_rsp_r12)
+		e_store(e, 8, R12, RBX, OFF(gpr[4]));
 	e_store_imm64(e, RBX, OFF(rip), rip);
 	count_insns(e, ninsn);
 	uint64_t lin = rip + x->cs_base;
@@ -127,6 +161,8 @@ void tcg_jit_chain(uint8_t *slot, const void *code)
 void jit_goto_next(struct jit_ctx *x, unsigned ninsn)
 {
 	struct emit *e = x->e;
+	jit_store_flags(x);
+	jr_store(x);
 	count_insns(e, ninsn);
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 	e_call(e, (const void *)tcg_jit_next);
@@ -137,6 +173,7 @@ void jit_goto_next(struct jit_ctx *x, unsigned ninsn)
 static void exit_as_is(struct jit_ctx *x, unsigned ninsn)
 {
 	struct emit *e = x->e;
+	jr_store(x);
 	count_insns(e, ninsn);
 	e_jmp(e, x->j->exit);
 }
@@ -146,6 +183,7 @@ static void emit_call(struct jit_ctx *x, const struct tcg_insn *in, bool last)
 {
 	struct emit *e = x->e;
 	uint64_t fall = x->rip + in->x.length;
+	jr_forget(x); /* the handler reads and writes c->gpr */
 	jit_sync_rip(x);
 	e_store_imm64(e, RBX, OFF(next_rip), x->next);
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI); /* mov rdi, rbx */
@@ -175,6 +213,36 @@ static void emit_call(struct jit_ctx *x, const struct tcg_insn *in, bool last)
 	e_patch(skip, e->p);
 }
 
+/* KEEL_TCG_PERFMAP=1 (hosted runs): name every block in
+ * /tmp/perf-PID.map, which perf reads for JIT code, as guest address and
+ * instruction count. */
+static void perf_map(const struct tcg_block *b, const uint8_t *start, size_t len)
+{
+#if KEEL_HOST
+	FILE *f = perf_f;
+	int state = perf_state;
+	if (state != 1 && state != -1) {
+		state = perf_state == 2 ? 1 : getenv("KEEL_TCG_PERFMAP") ? 1 : -1;
+		if (state > 0) {
+			char name[64];
+			snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
+			if (f)
+				fclose(f);
+			f = fopen(name, "w");
+		}
+		perf_f = f;
+		perf_state = state;
+	}
+	if (f) {
+		fprintf(f, "%lx %zx g_%llx_%u\n", (unsigned long)(uintptr_t)start, len,
+			(unsigned long long)b->lin, b->ninsn);
+		fflush(f);
+	}
+#else
+	(void)b, (void)start, (void)len;
+#endif
+}
+
 void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
 {
 	if (j->disabled)
@@ -187,11 +255,16 @@ void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
 	uint64_t ripmask = tcg_bits_mask(b->mode);
 	struct jit_ctx x = {.e = &e, .j = j, .b = b, .rip_synced = true, .cs_base = cs_base};
 	x.rip = (b->lin - cs_base) & ripmask;
+	jr_init(&x);
 
 	for (unsigned k = 0; k < b->ninsn; k++) {
 		const struct tcg_insn *in = &b->insn[k];
 		x.k = k;
 		x.next = (x.rip + in->x.length) & ripmask;
+		/* host flags survive into the instruction after the one that
+		 * set them (Jcc, SETcc, CMOVcc use them), no further */
+		x.hflags_ok = x.hflags_ok && x.flags_new;
+		x.flags_new = false;
 		if (tcg_jit_native(&x)) {
 			x.rip_synced = false; /* native code does not keep c->rip */
 		} else {
@@ -206,5 +279,6 @@ void *tcg_jit_block(struct tcg_jit *j, struct tcg_block *b, uint64_t cs_base)
 	if (e.overflow)
 		return NULL;
 	j->used = ((size_t)(e.p - j->buf) + 15) & ~(size_t)15;
+	perf_map(b, start, (size_t)(e.p - start));
 	return start;
 }

@@ -21,7 +21,17 @@ struct tcg_jit {
 	bool disabled;
 };
 
-#define TCG_JIT_BLOCK_MAX (512 + 48 * 400) /* bytes one block may need */
+#define TCG_JIT_BLOCK_MAX (512 + 48 * 800) /* bytes one block may need */
+
+/* Guest GPRs cached in host registers within a block (tcg/jit_regs.c). */
+#define JR_N 6
+struct jit_regs {
+	int8_t slot[16];     /* guest GPR -> pool slot, or -1 */
+	int8_t guest[JR_N];  /* pool slot -> guest GPR, or -1 */
+	uint32_t used[JR_N]; /* when the slot was last used (LRU) */
+	uint16_t dirty;      /* guest GPRs whose slot is newer than c->gpr */
+	uint32_t clock;
+};
 
 /* Translation state of one block (tcg/jit.c). */
 struct jit_ctx {
@@ -34,6 +44,10 @@ struct jit_ctx {
 	bool rip_synced;     /* c->rip holds rip (the previous instruction stored it) */
 	bool flags_live;     /* r14 (and the host flags, if nothing clobbered them since)
 			      * hold the last op's flags, not yet stored */
+	bool flags_new;      /* r14 holds the current instruction's flags */
+	bool hflags_ok;      /* the host flags equal r14 (just captured) */
+	bool exit_rsp_r12;   /* exits store r12 to rSP after the cached registers */
+	struct jit_regs regs;
 };
 
 bool tcg_jit_init(struct tcg_jit *j, uint8_t *buf, size_t size);
@@ -55,8 +69,22 @@ bool tcg_jit_native(struct jit_ctx *x);
 /* jit.c: helpers for templates */
 void jit_sync_rip(struct jit_ctx *x);          /* c->rip = x->rip */
 void jit_flush_flags(struct jit_ctx *x);       /* store flags held in r14 */
+void jit_store_flags(struct jit_ctx *x);       /* the same on a side path: still live after */
 void jit_exit_to(struct jit_ctx *x, uint64_t rip, unsigned ninsn); /* c->rip = rip; leave */
 void jit_goto_next(struct jit_ctx *x, unsigned ninsn); /* c->rip already set: on to its block */
+
+/* jit_regs.c: the register cache. jr_read: a host register holding guest
+ * r (all 64 bits); jr_write: one to overwrite with all of r's new value;
+ * jr_modify: r's value, to be changed in place (8/16-bit merges). The
+ * host register is valid until the next jr_* call. */
+void jr_init(struct jit_ctx *x);
+unsigned jr_read(struct jit_ctx *x, unsigned r);
+unsigned jr_write(struct jit_ctx *x, unsigned r);
+unsigned jr_modify(struct jit_ctx *x, unsigned r);
+void jr_evict(struct jit_ctx *x, unsigned r);
+void jr_store(struct jit_ctx *x);  /* dirty ones to memory, state unchanged */
+void jr_reload(struct jit_ctx *x); /* after a C call: caller-saved ones back */
+void jr_forget(struct jit_ctx *x); /* store, then cache nothing */
 
 static inline void tcg_jit_enter(const struct tcg_jit *j, struct tcg_cpu *c, void *code)
 {

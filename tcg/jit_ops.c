@@ -41,27 +41,51 @@ static void jit_raise_gp(struct tcg_cpu *c) { tcg_raise_gp0(c); }
 
 /* ---- pieces ---- */
 
-/* Loads guest GPR r (size bytes, AH-BH rule) zero-extended into host h. */
-static void ld_gpr(struct emit *e, unsigned h, unsigned r, unsigned size, bool rex)
+/* Loads guest GPR r (size bytes, AH-BH rule) zero-extended into host h,
+ * from its cached host register (tcg/jit_regs.c). AH-BH go through
+ * memory: they are rare in 64-bit code. */
+static void ld_gpr(struct jit_ctx *x, unsigned h, unsigned r, unsigned size, bool rex)
 {
-	if (size == 1 && !rex && r >= 4 && r < 8)
+	struct emit *e = x->e;
+	if (size == 1 && !rex && r >= 4 && r < 8) {
+		jr_evict(x, r - 4);
 		e_load(e, 1, h, RBX, GPR(r - 4) + 1);
-	else
-		e_load(e, size, h, RBX, GPR(r));
+		return;
+	}
+	unsigned c = jr_read(x, r);
+	if (size >= 4) {
+		e_op_rr(e, 0x88, 0x89, size, c, h); /* mov h, c (32-bit: zero-extends) */
+		return;
+	}
+	e_rex(e, false, h, 0, c, size == 1 && c >= 4); /* movzx h32, c8 / c16 */
+	e_byte(e, 0x0f);
+	e_byte(e, size == 1 ? 0xb6 : 0xb7);
+	e_modrm_rr(e, h, c);
 }
 
-/* Stores host h to guest GPR r with x86's merge rules: 32-bit results
- * are already zero-extended in h by the host operation that made them. */
-static void st_gpr(struct emit *e, unsigned h, unsigned r, unsigned size, bool rex)
+/* Stores host h to guest GPR r with x86's merge rules: 8 and 16-bit
+ * writes merge, 32-bit ones zero-extend (SDM Vol. 1 §3.4.1.1). Size 8
+ * also serves for 32-bit results the host already zero-extended. */
+static void st_gpr(struct jit_ctx *x, unsigned h, unsigned r, unsigned size, bool rex)
 {
-	if (size == 1 && !rex && r >= 4 && r < 8)
+	struct emit *e = x->e;
+	if (size == 1 && !rex && r >= 4 && r < 8) {
+		jr_evict(x, r - 4);
 		e_store(e, 1, h, RBX, GPR(r - 4) + 1);
-	else if (size == 4) {
-		e_op_rr(e, 0x88, 0x89, 4, h, h); /* mov h32, h32: zero-extend */
-		e_store(e, 8, h, RBX, GPR(r));
-	} else {
-		e_store(e, size, h, RBX, GPR(r));
+		return;
 	}
+	unsigned c = size >= 4 ? jr_write(x, r) : jr_modify(x, r);
+	e_op_rr(e, 0x88, 0x89, size, h, c); /* mov c, h (merging for 1, 2) */
+}
+
+/* Around C calls on the main path or a slow path: the dirty cached
+ * registers to memory first (the callee may fault, and faults are
+ * precise), the caller-saved ones back afterwards. */
+static void call_c(struct jit_ctx *x, const void *fn)
+{
+	jr_store(x);
+	e_call(x->e, fn);
+	jr_reload(x);
 }
 
 /* r12 = the memory operand's linear address (64-bit mode). */
@@ -74,24 +98,18 @@ static bool ea(struct jit_ctx *x, const struct x86_insn *i)
 		uint64_t a = x->next + (uint64_t)i->disp;
 		e_mov_imm(e, R12, i->addrsize == 32 ? a & 0xffffffffu : a);
 	} else {
-		if (i->base != X86_REG_NONE)
-			e_load(e, 8, R12, RBX, GPR(i->base));
-		else
-			e_mov_imm(e, R12, 0);
-		if (i->index != X86_REG_NONE) {
-			e_load(e, 8, RAX, RBX, GPR(i->index));
-			if (i->scale > 1) { /* shl rax, log2(scale) */
-				e_bytes(e, "\x48\xc1\xe0", 3);
-				e_byte(e, i->scale == 2 ? 1 : i->scale == 4 ? 2 : 3);
-			}
-			e_op_rr(e, 0x00, 0x01, 8, RAX, R12); /* add r12, rax */
-		}
-		if (i->disp) { /* add r12, imm32 */
-			e_rex(e, true, 0, 0, R12, false);
-			e_byte(e, 0x81);
-			e_modrm_rr(e, 0, R12);
-			e_u32(e, (uint32_t)i->disp);
-		}
+		/* lea r12, [base + index*scale + disp32] on the cached registers
+		 * (SIB always; no base: mod 00 base 101 means disp32 only) */
+		unsigned hb = i->base != X86_REG_NONE ? jr_read(x, i->base) : RBP;
+		unsigned hi = i->index != X86_REG_NONE ? jr_read(x, i->index) : RSP;
+		if (i->base != X86_REG_NONE && x->regs.slot[i->base] < 0)
+			hb = jr_read(x, i->base); /* the index's load evicted it */
+		unsigned ss = i->scale == 8 ? 3 : i->scale == 4 ? 2 : i->scale == 2 ? 1 : 0;
+		e_rex(e, true, R12, hi, hb, false);
+		e_byte(e, 0x8d);
+		e_byte(e, (uint8_t)((i->base != X86_REG_NONE ? 0x80 : 0x00) | (R12 & 7) << 3 | 4));
+		e_byte(e, (uint8_t)(ss << 6 | (hi & 7) << 3 | (hb & 7)));
+		e_u32(e, (uint32_t)i->disp);
 		if (i->addrsize == 32)
 			e_op_rr(e, 0x88, 0x89, 4, R12, R12); /* mov r12d, r12d */
 	}
@@ -156,11 +174,13 @@ static void load(struct jit_ctx *x, unsigned size, unsigned seg)
 	e_mem_idx(e, R13, RDX, R12, 0);
 	uint8_t *join = e_jmp_fwd(e);
 	e_patch(miss, e->p);
+	if (!x->flags_new)
+		jit_store_flags(x); /* faults see the flags before the instruction */
 	e_store_imm64(e, RBX, OFF(rip), x->rip);         /* faults are precise */
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 	e_op_rr(e, 0x88, 0x89, 8, R12, RSI);
 	e_mov_imm(e, RDX, size | seg << 8);
-	e_call(e, (const void *)jit_load);
+	call_c(x, (const void *)jit_load);
 	e_op_rr(e, 0x88, 0x89, 8, RAX, R13);             /* mov r13, rax */
 	e_patch(join, e->p);
 	x->rip_synced = false;
@@ -184,25 +204,27 @@ static void store_to(struct jit_ctx *x, unsigned size, unsigned seg, bool new_rs
 	e_mem_idx(e, R13, RDX, R12, 0);
 	uint8_t *join = e_jmp_fwd(e);
 	e_patch(miss, e->p);
+	/* a template whose flags are new here flushed the old ones first */
+	if (!x->flags_new)
+		jit_store_flags(x);
 	e_store_imm64(e, RBX, OFF(rip), x->rip);
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 	e_op_rr(e, 0x88, 0x89, 8, R12, RSI);
 	e_mov_imm(e, RDX, size | seg << 8);
 	e_op_rr(e, 0x88, 0x89, 8, R13, RCX);
-	e_call(e, (const void *)jit_store);
+	call_c(x, (const void *)jit_store);
 	e_bytes(e, "\xf7\x83", 2);                       /* test dword [rbx+stop flags], -1 */
 	e_u32(e, (uint32_t)OFF(end_block));
 	e_u32(e, 0xffffffffu);
 	uint8_t *go_on = e_jcc_fwd(e, 0x4);
-	bool live = x->flags_live;
-	jit_flush_flags(x); /* the instruction is complete: commit all of it */
-	x->flags_live = live;
-	if (new_rsp_in_r12)
-		e_store(e, 8, R12, RBX, GPR(4));
+	/* the instruction is complete: the exit commits all of it */
+	x->exit_rsp_r12 = new_rsp_in_r12; /* after the cached registers */
 	jit_exit_to(x, exit_rip, x->k + 1);
+	x->exit_rsp_r12 = false;
 	e_patch(go_on, e->p);
 	e_patch(join, e->p);
 	x->rip_synced = false;
+	x->hflags_ok = false;
 }
 
 static void store(struct jit_ctx *x, unsigned size, unsigned seg, bool new_rsp_in_r12)
@@ -220,7 +242,7 @@ static bool is_mem(const struct x86_insn *i) { return i->mod != 3; }
 static bool rm_to(struct jit_ctx *x, const struct x86_insn *i, unsigned size, unsigned h, bool rex)
 {
 	if (!is_mem(i)) {
-		ld_gpr(x->e, h, i->rm, size, rex);
+		ld_gpr(x, h, i->rm, size, rex);
 		return true;
 	}
 	if (!ea(x, i))
@@ -245,7 +267,7 @@ static bool t_mov(struct jit_ctx *x, const struct x86_insn *i)
 		unsigned size = op < 0xb8 ? 1 : i->opsize / 8;
 		unsigned r = (op & 7) | (i->rex_b ? 8 : 0);
 		e_mov_imm(e, RCX, size == 8 ? i->imm[0] : i->imm[0] & tcg_mask(size));
-		st_gpr(e, RCX, r, size, rex);
+		st_gpr(x, RCX, r, size, rex);
 		return true;
 	}
 	unsigned size = opsize(i, !(op & 1));
@@ -257,7 +279,7 @@ static bool t_mov(struct jit_ctx *x, const struct x86_insn *i)
 			imm = (uint64_t)(int64_t)(int32_t)imm;
 		if (!is_mem(i)) {
 			e_mov_imm(e, RCX, imm & tcg_mask(size));
-			st_gpr(e, RCX, i->rm, size, rex);
+			st_gpr(x, RCX, i->rm, size, rex);
 			return true;
 		}
 		if (!ea(x, i))
@@ -269,17 +291,17 @@ static bool t_mov(struct jit_ctx *x, const struct x86_insn *i)
 	bool to_reg = op & 2; /* 8A/8B: reg <- r/m */
 	if (!is_mem(i)) {
 		unsigned src = to_reg ? i->rm : i->reg, dst = to_reg ? i->reg : i->rm;
-		ld_gpr(e, RCX, src, size, rex);
-		st_gpr(e, RCX, dst, size, rex);
+		ld_gpr(x, RCX, src, size, rex);
+		st_gpr(x, RCX, dst, size, rex);
 		return true;
 	}
 	if (!ea(x, i))
 		return false;
 	if (to_reg) {
 		load(x, size, tcg_ea_seg(i));
-		st_gpr(e, R13, i->reg, size, rex);
+		st_gpr(x, R13, i->reg, size, rex);
 	} else {
-		ld_gpr(e, R13, i->reg, size, rex);
+		ld_gpr(x, R13, i->reg, size, rex);
 		store(x, size, tcg_ea_seg(i), false);
 	}
 	return true;
@@ -294,6 +316,18 @@ static void capture_flags(struct jit_ctx *x)
 {
 	e_bytes(x->e, "\x9c\x41\x5e", 3); /* pushfq; pop r14 */
 	x->flags_live = true;
+	x->flags_new = true;
+	x->hflags_ok = true;
+}
+
+/* Before using the host flags for a condition: back from r14 when
+ * something clobbered them since (popfq restores exactly what pushfq
+ * saw: same privilege, DF clear). */
+static void host_flags(struct jit_ctx *x)
+{
+	if (!x->hflags_ok)
+		e_bytes(x->e, "\x41\x56\x9d", 3); /* push r14; popfq */
+	x->hflags_ok = true;
 }
 
 
@@ -378,10 +412,10 @@ static bool next_is_jcc(struct jit_ctx *x)
 		n->opsize != 16);
 }
 
+/* Flags just captured stay in r14 (see jit_store_flags). */
 static void end_flags(struct jit_ctx *x)
 {
-	if (!next_is_jcc(x))
-		jit_flush_flags(x);
+	(void)next_is_jcc;
 }
 
 /*
@@ -410,6 +444,37 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 	}
 	unsigned seg = tcg_ea_seg(i);
 	bool mem = (form == 0 || form == 1 || form == 3 || form == 4 || form == 6) && is_mem(i);
+	bool dead = flags_dead(x);
+	if (!mem && (size == 4 || size == 8)) {
+		/* registers only: the host operation on the cached registers
+		 * (a 32-bit result zero-extends, as the guest's does) */
+		unsigned d = form == 2 || form == 5 ? 0 : form == 1 ? i->reg : i->rm;
+		bool reg_src = form == 0 || form == 1 || form == 4;
+		unsigned hs = reg_src ? jr_read(x, form == 1 ? i->rm : i->reg) : 0;
+		unsigned hd = writes ? jr_modify(x, d) : jr_read(x, d);
+		if (reg_src) {
+			uint8_t hop = test ? 0x85 : alu_op(n, size);
+			e_op_rr(e, hop, hop, size, hs, hd);
+		} else {
+			e_rex(e, size == 8, 0, 0, hd, false);
+			bool i8 = !test && (int64_t)(int8_t)imm == (size == 8 ? (int64_t)imm : (int64_t)(int32_t)imm);
+			e_byte(e, test ? 0xf7 : i8 ? 0x83 : 0x81);
+			e_modrm_rr(e, test ? 0 : n, hd);
+			if (i8)
+				e_byte(e, (uint8_t)imm);
+			else
+				e_u32(e, (uint32_t)imm);
+		}
+		if (!dead)
+			capture_flags(x);
+		else
+			x->flags_live = false;
+		return true;
+	}
+	/* a memory destination is stored after the flags are captured: the
+	 * store's fault must see the older ones in memory */
+	if (mem && writes && form != 1)
+		jit_flush_flags(x);
 	/* memory first: its slow path clobbers the scratch registers */
 	if (mem) {
 		if (!ea(x, i))
@@ -418,20 +483,20 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 	}
 	/* destination value -> rcx */
 	if (form == 2 || form == 5)
-		ld_gpr(e, RCX, 0, size, rex);
+		ld_gpr(x, RCX, 0, size, rex);
 	else if (form == 1)
-		ld_gpr(e, RCX, i->reg, size, rex);
+		ld_gpr(x, RCX, i->reg, size, rex);
 	else if (mem)
 		e_op_rr(e, 0x88, 0x89, 8, R13, RCX);
 	else
-		ld_gpr(e, RCX, i->rm, size, rex);
+		ld_gpr(x, RCX, i->rm, size, rex);
 	/* source -> rsi */
 	if (form == 0 || form == 4)
-		ld_gpr(e, RSI, i->reg, size, rex);
+		ld_gpr(x, RSI, i->reg, size, rex);
 	else if (form == 1 && mem)
 		e_op_rr(e, 0x88, 0x89, 8, R13, RSI);
 	else if (form == 1)
-		ld_gpr(e, RSI, i->rm, size, rex);
+		ld_gpr(x, RSI, i->rm, size, rex);
 	else
 		e_mov_imm(e, RSI, imm);
 	/* the operation itself: op rcx, rsi */
@@ -439,9 +504,10 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 		e_op_rr(e, 0x84, 0x85, size, RSI, RCX);
 	else
 		e_op_rr(e, alu_op(n, size), alu_op(n, size), size, RSI, RCX);
-	bool dead = flags_dead(x);
 	if (!dead)
 		capture_flags(x);
+	else
+		x->flags_live = false; /* this one's, and any older, are dead */
 	if (!writes) {
 		end_flags(x);
 		return true;
@@ -449,9 +515,9 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 	if (form == 1 || form == 2 || !mem) {
 		unsigned dst = form == 1 ? i->reg : form == 2 ? 0 : i->rm;
 		if (size == 4) /* the host op already zero-extended ecx */
-			e_store(e, 8, RCX, RBX, GPR(dst));
+			st_gpr(x, RCX, dst, 8, true);
 		else
-			st_gpr(e, RCX, dst, size, rex);
+			st_gpr(x, RCX, dst, size, rex);
 		end_flags(x);
 		return true;
 	}
@@ -459,7 +525,6 @@ static bool t_alu(struct jit_ctx *x, const struct x86_insn *i, unsigned n, int f
 	 * committed after it (or by its slow path when it leaves) */
 	e_op_rr(e, 0x88, 0x89, 8, RCX, R13);
 	store(x, size, seg, false);
-	jit_flush_flags(x);
 	return true;
 }
 
@@ -473,7 +538,7 @@ static bool t_lea(struct jit_ctx *x, const struct x86_insn *i)
 		return false;
 	if (i->opsize == 32)
 		e_op_rr(x->e, 0x88, 0x89, 4, R12, R12);
-	e_store(x->e, 8, R12, RBX, GPR(i->reg));
+	st_gpr(x, R12, i->reg, 8, true);
 	return true;
 }
 
@@ -497,7 +562,7 @@ static bool t_movx(struct jit_ctx *x, const struct x86_insn *i, unsigned from, b
 	}
 	if (to == 4)
 		e_op_rr(e, 0x88, 0x89, 4, RCX, RCX);
-	e_store(e, 8, RCX, RBX, GPR(i->reg));
+	st_gpr(x, RCX, i->reg, 8, true);
 	return true;
 }
 
@@ -512,12 +577,12 @@ static bool t_push(struct jit_ctx *x, const struct x86_insn *i, bool imm)
 					       : (uint64_t)(int64_t)(int32_t)i->imm[0];
 		e_mov_imm(e, R13, v);
 	} else {
-		e_load(e, 8, R13, RBX, GPR((i->opcode & 7) | (i->rex_b ? 8 : 0)));
+		ld_gpr(x, R13, (i->opcode & 7) | (i->rex_b ? 8 : 0), 8, true);
 	}
-	e_load(e, 8, R12, RBX, GPR(4));
+	ld_gpr(x, R12, 4, 8, true);
 	e_bytes(e, "\x49\x83\xec\x08", 4);                /* sub r12, 8 */
 	store(x, 8, X86_SEG_SS, true);                    /* rSP moves once it is written */
-	e_store(e, 8, R12, RBX, GPR(4));
+	st_gpr(x, R12, 4, 8, true);
 	return true;
 }
 
@@ -526,11 +591,11 @@ static bool t_pop(struct jit_ctx *x, const struct x86_insn *i)
 	struct emit *e = x->e;
 	if (i->opsize == 16)
 		return false;
-	e_load(e, 8, R12, RBX, GPR(4));
+	ld_gpr(x, R12, 4, 8, true);
 	load(x, 8, X86_SEG_SS);
 	e_bytes(e, "\x49\x83\xc4\x08", 4);                /* add r12, 8 */
-	e_store(e, 8, R12, RBX, GPR(4));
-	e_store(e, 8, R13, RBX, GPR((i->opcode & 7) | (i->rex_b ? 8 : 0)));
+	st_gpr(x, R12, 4, 8, true);
+	st_gpr(x, R13, (i->opcode & 7) | (i->rex_b ? 8 : 0), 8, true);
 	return true;
 }
 
@@ -548,13 +613,14 @@ static bool t_jcc(struct jit_ctx *x, const struct x86_insn *i)
 		return false; /* non-canonical target: the handler raises #GP */
 	uint8_t *taken;
 	if (x->flags_live) {
+		host_flags(x);
 		taken = e_jcc_fwd(e, cc);
 		jit_flush_flags(x);
 		x->flags_live = true; /* and again on the taken path */
 	} else {
 		e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 		e_mov_imm(e, RSI, cc);
-		e_call(e, (const void *)tcg_cond);
+		call_c(x, (const void *)tcg_cond);
 		e_bytes(e, "\x84\xc0", 2);                /* test al, al */
 		taken = e_jcc_fwd(e, 0x5);
 	}
@@ -586,10 +652,10 @@ static bool t_call(struct jit_ctx *x, const struct x86_insn *i)
 	if (!tcg_canonical(target))
 		return false;
 	e_mov_imm(e, R13, x->next);
-	e_load(e, 8, R12, RBX, GPR(4));
+	ld_gpr(x, R12, 4, 8, true);
 	e_bytes(e, "\x49\x83\xec\x08", 4);                /* sub r12, 8 */
 	store_to(x, 8, X86_SEG_SS, true, target);
-	e_store(e, 8, R12, RBX, GPR(4));
+	st_gpr(x, R12, 4, 8, true);
 	jit_exit_to(x, target, x->k + 1);
 	return true;
 }
@@ -599,23 +665,24 @@ static bool t_ret(struct jit_ctx *x, const struct x86_insn *i)
 	struct emit *e = x->e;
 	if (i->opsize == 16)
 		return false;
-	e_load(e, 8, R12, RBX, GPR(4));
+	ld_gpr(x, R12, 4, 8, true);
 	load(x, 8, X86_SEG_SS);
 	/* the return address must be canonical, else #GP at the RET */
 	e_op_rr(e, 0x88, 0x89, 8, R13, RAX);
 	e_bytes(e, "\x48\xc1\xe0\x10\x48\xc1\xf8\x10", 8); /* shl rax,16; sar rax,16 */
 	e_op_rr(e, 0x38, 0x39, 8, R13, RAX);              /* cmp rax, r13 */
 	uint8_t *ok = e_jcc_fwd(e, 0x4);
+	jit_store_flags(x);
 	e_store_imm64(e, RBX, OFF(rip), x->rip);
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
-	e_call(e, (const void *)jit_raise_gp);
+	call_c(x, (const void *)jit_raise_gp);
 	e_patch(ok, e->p);
 	uint16_t extra = i->opcode == 0xc2 ? (uint16_t)i->imm[0] : 0;
 	e_rex(e, true, 0, 0, R12, false);                 /* add r12, 8 + extra */
 	e_byte(e, 0x81);
 	e_modrm_rr(e, 0, R12);
 	e_u32(e, 8u + extra);
-	e_store(e, 8, R12, RBX, GPR(4));
+	st_gpr(x, R12, 4, 8, true);
 	e_store(e, 8, R13, RBX, OFF(rip));
 	jit_goto_next(x, x->k + 1);
 	return true;
@@ -671,12 +738,14 @@ static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
 	}
 	unsigned seg = tcg_ea_seg(i);
 	if (is_mem(i)) {
+		/* the store comes after the new flags: older ones to memory */
+		jit_flush_flags(x);
 		if (!ea(x, i))
 			return false;
 		load(x, size, seg);
 		e_op_rr(e, 0x88, 0x89, 8, R13, RCX);
 	} else {
-		ld_gpr(e, RCX, i->rm, size, rex);
+		ld_gpr(x, RCX, i->rm, size, rex);
 	}
 	/* the host instruction on rcx */
 	if (size == 2)
@@ -687,29 +756,34 @@ static bool t_unary(struct jit_ctx *x, const struct x86_insn *i)
 	if (shift)
 		e_byte(e, (uint8_t)count);
 	bool flags = (!(op == 0xf6 || op == 0xf7) || r == 3) && !dead; /* NOT sets none */
-	bool keep_cf = (op == 0xfe || op == 0xff) && !dead;
-	if (flags)
-		e_bytes(e, "\x9c\x41\x5e", 3); /* pushfq; pop r14 */
+	bool keep_cf = (op == 0xfe || op == 0xff) && !dead, old_live = x->flags_live;
+	if (keep_cf && old_live) {
+		/* CF from the pending flags in r14, the rest from the host */
+		e_bytes(e, "\x9c\x58", 2);                     /* pushfq; pop rax */
+		e_bytes(e, "\x48\x83\xe0\xfe", 4);             /* and rax, ~CF */
+		e_bytes(e, "\x49\x83\xe6\x01", 4);             /* and r14, CF */
+		e_op_rr(e, 0x08, 0x09, 8, RAX, R14);            /* or r14, rax */
+		x->flags_new = true;
+		x->hflags_ok = false;
+	} else if (flags) {
+		capture_flags(x);
+	}
 	if (is_mem(i)) {
 		e_op_rr(e, 0x88, 0x89, 8, RCX, R13);
-		x->flags_live = flags && !keep_cf;
+		x->flags_live = flags;
 		store(x, size, seg, false);
 	} else if (size == 4) {
-		e_store(e, 8, RCX, RBX, GPR(i->rm)); /* ecx is zero-extended */
+		st_gpr(x, RCX, i->rm, 8, true); /* ecx is zero-extended */
 	} else {
-		st_gpr(e, RCX, i->rm, size, rex);
+		st_gpr(x, RCX, i->rm, size, rex);
 	}
-	if (keep_cf) {
+	if (keep_cf && !old_live) {
+		/* CF is in memory (maybe lazily): merge there */
 		e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 		e_op_rr(e, 0x88, 0x89, 8, R14, RSI);
-		e_call(e, (const void *)jit_merge_keep_cf);
+		call_c(x, (const void *)jit_merge_keep_cf);
 		x->flags_live = false;
-	} else if (flags) {
-		x->flags_live = true;
-		if (is_mem(i))
-			jit_flush_flags(x);
-		else
-			end_flags(x);
+		x->hflags_ok = false;
 	}
 	return true;
 }
@@ -725,7 +799,7 @@ static bool t_imul(struct jit_ctx *x, const struct x86_insn *i)
 	if (!rm_to(x, i, size, RSI, true))
 		return false;
 	if (i->map == X86_MAP_0F) {
-		ld_gpr(e, RCX, i->reg, size, true);
+		ld_gpr(x, RCX, i->reg, size, true);
 		e_rex(e, size == 8, RCX, 0, RSI, false); /* imul rcx, rsi */
 		e_bytes(e, "\x0f\xaf", 2);
 		e_modrm_rr(e, RCX, RSI);
@@ -737,7 +811,7 @@ static bool t_imul(struct jit_ctx *x, const struct x86_insn *i)
 		e_u32(e, (uint32_t)imm);
 	}
 	capture_flags(x);
-	e_store(e, 8, RCX, RBX, GPR(i->reg)); /* 32-bit results are zero-extended */
+	st_gpr(x, RCX, i->reg, 8, true); /* 32-bit results are zero-extended */
 	end_flags(x);
 	return true;
 }
@@ -749,11 +823,11 @@ static bool t_bswap(struct jit_ctx *x, const struct x86_insn *i)
 	unsigned r = (i->opcode & 7) | (i->rex_b ? 8 : 0), size = i->opsize / 8;
 	if (size == 2)
 		return false;
-	ld_gpr(e, RCX, r, size, true);
+	ld_gpr(x, RCX, r, size, true);
 	e_rex(e, size == 8, 0, 0, RCX, false);
 	e_byte(e, 0x0f);
 	e_byte(e, 0xc9); /* bswap ecx / rcx */
-	e_store(e, 8, RCX, RBX, GPR(r));
+	st_gpr(x, RCX, r, 8, true);
 	return true;
 }
 
@@ -762,24 +836,23 @@ static void cond_to_al(struct jit_ctx *x, unsigned cc)
 {
 	struct emit *e = x->e;
 	if (x->flags_live) {
+		host_flags(x);
 		e_bytes(e, "\x0f", 1); /* setcc al */
 		e_byte(e, (uint8_t)(0x90 | cc));
 		e_byte(e, 0xc0);
-		jit_flush_flags(x);
 		return;
 	}
 	e_op_rr(e, 0x88, 0x89, 8, RBX, RDI);
 	e_mov_imm(e, RSI, cc);
-	e_call(e, (const void *)tcg_cond);
+	call_c(x, (const void *)tcg_cond);
 }
 
 static bool t_setcc(struct jit_ctx *x, const struct x86_insn *i)
 {
-	struct emit *e = x->e;
 	if (is_mem(i))
 		return false;
 	cond_to_al(x, i->opcode & 15);
-	st_gpr(e, RAX, i->rm, 1, i->rex != 0);
+	st_gpr(x, RAX, i->rm, 1, i->rex != 0);
 	return true;
 }
 
@@ -790,12 +863,11 @@ static bool t_cmov(struct jit_ctx *x, const struct x86_insn *i)
 	if (is_mem(i) || size == 2)
 		return false;
 	cond_to_al(x, i->opcode & 15);
-	ld_gpr(e, RCX, i->reg, size, true);
+	ld_gpr(x, RCX, i->reg, size, true);
+	ld_gpr(x, RDX, i->rm, size, true);
 	e_bytes(e, "\x84\xc0", 2);                       /* test al, al */
-	uint8_t *keep = e_jcc_fwd(e, 0x4);
-	ld_gpr(e, RCX, i->rm, size, true);
-	e_patch(keep, e->p);
-	e_store(e, 8, RCX, RBX, GPR(i->reg)); /* a 32-bit CMOV zero-extends either way */
+	e_bytes(e, "\x48\x0f\x45\xca", 4);               /* cmovnz rcx, rdx */
+	st_gpr(x, RCX, i->reg, 8, true); /* a 32-bit CMOV zero-extends either way */
 	return true;
 }
 

@@ -381,6 +381,18 @@ void *tcg_rmw_ptr_lin(struct tcg_cpu *c, uint64_t lin, unsigned size)
 	return (void *)(uintptr_t)(lin + e->addend);
 }
 
+const void *tcg_read_ptr_lin(struct tcg_cpu *c, uint64_t lin, unsigned size)
+{
+	if (!c->long_mode)
+		lin &= 0xffffffffu;
+	if ((lin & 0xfff) > 4096u - size)
+		return NULL;
+	struct tcg_tlb_entry *e = tlb_get(c, lin, TCG_READ, is_user(c));
+	if (!e->addend)
+		return NULL;
+	return (const void *)(uintptr_t)(lin + e->addend);
+}
+
 /* Instruction fetch of up to n bytes at lin within one page; returns the
  * host pointer to them (RAM only) and the page's gpa, or raises #PF. */
 const uint8_t *tcg_fetch_ptr(struct tcg_cpu *c, uint64_t lin, uint64_t *gpa)

@@ -63,6 +63,11 @@ void *tcg_rmw_ptr(struct tcg_cpu *c, unsigned seg, uint64_t off, unsigned size)
 	return tcg_rmw_ptr_lin(c, tcg_seg_lin(c, seg, off, size, TCG_WRITE), size);
 }
 
+const void *tcg_read_ptr(struct tcg_cpu *c, unsigned seg, uint64_t off, unsigned size)
+{
+	return tcg_read_ptr_lin(c, tcg_seg_lin(c, seg, off, size, TCG_READ), size);
+}
+
 uint64_t tcg_ea(struct tcg_cpu *c, const struct x86_insn *i)
 {
 	return x86_insn_ea(i, c->gpr, c->rip + i->length);

@@ -59,6 +59,46 @@ static uint64_t stos_fast(struct tcg_cpu *c, const struct x86_insn *i, unsigned 
 	return k;
 }
 
+/* REP MOVS forward on plain RAM: the run up to the nearer page end of
+ * source and destination in one host copy. Overlap where the destination
+ * starts inside the source run would replicate data element by element
+ * (SDM Vol. 2 "MOVS": each element is read, then written), which one copy
+ * does not do: that takes the slow path. Returns the elements moved. */
+static uint64_t movs_fast(struct tcg_cpu *c, const struct x86_insn *i, unsigned size,
+			  uint64_t si, uint64_t di, uint64_t n)
+{
+	uint64_t amask = tcg_amask(i), ls, ld, k, ks;
+	unsigned seg = tcg_ea_seg(i);
+	const uint8_t *ps;
+	uint8_t *pd;
+
+	if (seg >= X86_SEG_FS && c->code_bits != 64)
+		return 0; /* a limit the element-wise path would reach part way */
+	ls = tcg_seg_lin(c, seg, si, size, TCG_READ);
+	ld = tcg_seg_lin(c, X86_SEG_ES, di, size, TCG_WRITE);
+	k = (4096 - (ld & 0xfff)) / size;
+	ks = (4096 - (ls & 0xfff)) / size;
+	if (ks < k)
+		k = ks;
+	if (k > n)
+		k = n;
+	if (k > (amask - di + 1) / size)
+		k = (amask - di + 1) / size;
+	if (k > (amask - si + 1) / size)
+		k = (amask - si + 1) / size;
+	if (k < 2)
+		return 0;
+	/* the source first: a fault there comes first element-wise too */
+	ps = tcg_read_ptr(c, seg, si, (unsigned)(k * size));
+	if (!ps)
+		return 0;
+	pd = tcg_rmw_ptr(c, X86_SEG_ES, di, (unsigned)(k * size));
+	if (!pd || (pd > ps && pd < ps + k * size))
+		return 0;
+	memmove(pd, ps, k * size);
+	return k;
+}
+
 static void op_string(struct tcg_cpu *c, const struct x86_insn *i)
 {
 	enum str_kind kind = str_kind(i->opcode);
@@ -79,6 +119,14 @@ static void op_string(struct tcg_cpu *c, const struct x86_insn *i)
 		done = 1;
 		switch (kind) {
 		case S_MOVS:
+			if (rep && step == size && c->flat)
+				done = movs_fast(c, i, size, si, di, c->gpr[1] & amask);
+			if (done > 1) {
+				tcg_reg_set(c, 6, asize, false, si + done * size);
+				tcg_reg_set(c, 7, asize, false, di + done * size);
+				break;
+			}
+			done = 1;
 			a = tcg_ld(c, seg, si, size);
 			tcg_st(c, X86_SEG_ES, di, size, a);
 			tcg_reg_set(c, 6, asize, false, si + step);

@@ -61,6 +61,7 @@ void tcg_tlb_flush_page(struct tcg_cpu *c, uint64_t lin);
 void tcg_tlb_code_page(struct vm *vm, uint64_t gpa, bool code);
 const uint8_t *tcg_fetch_ptr(struct tcg_cpu *c, uint64_t lin, uint64_t *gpa);
 void *tcg_rmw_ptr_lin(struct tcg_cpu *c, uint64_t lin, unsigned size);
+const void *tcg_read_ptr_lin(struct tcg_cpu *c, uint64_t lin, unsigned size);
 
 /* exec.c: code pages */
 bool tcg_page_has_code(struct tcg_vm *t, uint64_t gpa);

@@ -4,9 +4,11 @@
  * let a guest crash the host"), on either engine.
  *
  * Input: byte 0 picks the mode (real, 32-bit protected, 64-bit long mode
- * at CPL 0 or 3) and the engine (interpreter or generated code); the next
- * 128 bytes seed the sixteen GPRs; the rest is code at 0x10000, followed by
- * whatever the RAM holds (zeros). The guest gets a few run() calls under a
+ * at CPL 0 or 3) and the engine (interpreter or generated code); the rest
+ * is code at 0x10000, followed by whatever the RAM holds (zeros), and also
+ * seeds the sixteen GPRs (repeated to 128 bytes). Short inputs count: with
+ * a fixed 128-byte register prefix, libFuzzer's length ramp kept every
+ * input of a 5000-run session too short to reach the translator. The guest gets a few run() calls under a
  * fake clock that moves 1 ms per read, so every call ends soon.
  */
 #include <stdint.h>
@@ -64,23 +66,26 @@ static struct vm *machine(bool jit)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 + 128 + 1)
+	if (size < 2)
 		return 0;
 	unsigned mode = data[0] & 3;
 	struct vm *vm = machine(data[0] & 4);
 	vm->vcpus[0].ops->reset(&vm->vcpus[0]);
 	memset(vm->ram, 0, RAM);
 	struct vcpu *v = &vm->vcpus[0];
-	size_t n = size - 129;
+	size_t n = size - 1;
 	if (n > RAM - CODE - 16)
 		n = RAM - CODE - 16;
-	memcpy(vm->ram + CODE, data + 129, n);
+	memcpy(vm->ram + CODE, data + 1, n);
+	uint8_t seed[128];
+	for (unsigned i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(data[1 + i % (size - 1)] ^ (i * 37));
 
 	struct vcpu_regs r;
 	struct vcpu_sregs s;
 	v->ops->get_regs(v, &r);
 	v->ops->get_sregs(v, &s);
-	memcpy(&r.rax, data + 1, 128); /* rax..r15 */
+	memcpy(&r.rax, seed, 128); /* rax..r15 */
 	r.rflags = 2 | (r.rflags & 0xcd5);
 	if (mode == 0) { /* real mode at CODE */
 		s.cs.selector = CODE >> 4;
