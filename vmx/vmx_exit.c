@@ -608,6 +608,9 @@ int vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	x->launched = 1;
 	x->inject_info = 0;
+	/* SWAPGS changes KERNEL_GS_BASE without an exit: keep the live value,
+	 * or the next vCPU loaded on this CPU overwrites it (SDM Vol. 2B SWAPGS). */
+	x->kernel_gs_base = rdmsr(0xc0000102);
 	if (x->ctl.tpr_shadow && v->lapic && x->vapic[0x80] != vtpr)
 		lapic_set_tpr(v->lapic, x->vapic[0x80]);
 	vmx_state_from_vmcs(x);
